@@ -1,0 +1,276 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .slugs import pinyin_slug, unique_slug
+
+
+class Section(models.Model):
+    name = models.CharField("名称", max_length=30, unique=True, help_text="例如：协同发展")
+    slug = models.SlugField("网址名", max_length=60, unique=True, help_text="拼音，例如：xietong")
+    description = models.TextField("简介", blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField("姓名", max_length=50, help_text="例如：雷嘉")
+    slug = models.SlugField(
+        "网址名",
+        max_length=60,
+        unique=True,
+        blank=True,
+        help_text="留空则由姓名生成拼音，重名时加数字，例如：雷嘉 → leijia",
+    )
+    bio = models.TextField("简介", blank=True, help_text="一两句话，显示在作者页")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="后台账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+    )
+
+    class Meta:
+        verbose_name = "作者"
+        verbose_name_plural = "作者"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = pinyin_slug(self.name, max_length=50, fallback="author").replace("-", "")
+            self.slug = unique_slug(Author, base, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one visibility rule: published status and a publication time not in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a card in any list needs, fetched in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def in_region(self, region):
+        """Stories tagged with the region or any region below it (EXISTS: no duplicates)."""
+        from regions.models import Region
+
+        ids = Region.objects.descendant_ids(region)
+        through = Article.regions.through
+        return self.filter(
+            models.Exists(
+                through.objects.filter(article_id=models.OuterRef("pk"), region_id__in=ids)
+            )
+        )
+
+    def by_author(self, author):
+        return self.filter(
+            models.Exists(Byline.objects.filter(article_id=models.OuterRef("pk"), author=author))
+        )
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "稿件标签"
+        verbose_name_plural = "稿件标签"
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待审"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤稿"
+
+    kicker = models.CharField("引题", max_length=120, blank=True, help_text="主题上方的短句")
+    headline = models.CharField(
+        "主题", max_length=120, help_text="标题，例如：京津冀商标有效注册量达478.92万件"
+    )
+    deck = models.CharField("副题", max_length=200, blank=True, help_text="主题下方的补充标题")
+    slug = models.SlugField(
+        "网址名",
+        max_length=100,
+        blank=True,
+        help_text="留空则由主题生成拼音；改动后旧网址会自动跳转到新网址",
+    )
+    summary = models.TextField(
+        "导语", blank=True, help_text="一两句话概括稿件，也用于列表和搜索摘要"
+    )
+    body = models.TextField("正文", blank=True, help_text="HTML 段落：<p>、<h2>、<blockquote> 等")
+    source_line = models.CharField(
+        "稿源", max_length=40, blank=True, help_text="例如：本报讯、新华社、本报记者"
+    )
+    dateline = models.CharField("电头地点", max_length=40, blank=True, help_text="例如：北京、雄安")
+    section = models.ForeignKey(
+        Section, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name="署名", through="Byline", related_name="articles", blank=True
+    )
+    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="用逗号分隔")
+    regions = models.ManyToManyField(
+        "regions.Region", verbose_name="地区", related_name="articles", blank=True
+    )
+    themes = models.ManyToManyField(
+        "regions.Theme", verbose_name="主题分类", related_name="articles", blank=True
+    )
+    lead_image = models.ImageField("题图", upload_to="lead/%Y/%m/", blank=True)
+    lead_image_caption = models.CharField("图片说明", max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        "图片署名", max_length=100, blank=True, help_text="例如：本报记者 高峰 摄"
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "发布时间", null=True, blank=True, help_text="北京时间；设为将来的时间即定时发布"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="已发布的稿件必须有发布时间。",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = pinyin_slug(self.headline)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        day = self.url_date
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": day.month,
+                "day": day.day,
+                "pk": self.pk,
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def url_date(self):
+        moment = self.published_at or self.created_at or timezone.now()
+        return timezone.localtime(moment).date()
+
+    @property
+    def last_corrected_at(self):
+        """When the latest correction or update was made (uses prefetched corrections)."""
+        corrections = list(self.corrections.all())
+        return max(c.created_at for c in corrections) if corrections else None
+
+
+class Byline(models.Model):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", "记者"
+        CORRESPONDENT = "correspondent", "通讯员"
+        INTERN = "intern", "实习生"
+        PHOTOGRAPHER = "photographer", "摄影"
+        AUTHOR = "author", "作者"
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name="作者", on_delete=models.PROTECT, related_name="bylines"
+    )
+    role = models.CharField("身份", max_length=20, choices=Role.choices, default=Role.REPORTER)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author", "role"], name="byline_unique_author_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.author.name}"
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "更正"
+        UPDATE = "update", "更新"
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        "说明", help_text="例如：本文此前将注册量误写为 478.29 万件，现已更正。"
+    )
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "更正与更新"
+        verbose_name_plural = "更正与更新"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.text[:30]}"

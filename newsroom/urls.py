@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path, register_converter
+from django.views.static import serve
+
+from . import converters, views
+
+register_converter(converters.YearConverter, "yyyy")
+register_converter(converters.TwoDigitConverter, "dd")
+register_converter(converters.IdConverter, "id")
+
+admin.site.site_header = "京津冀新闻 编辑部后台"
+admin.site.site_title = "京津冀新闻后台"
+admin.site.index_title = "稿件与资料"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("articles.urls")),
+    path("", include("regions.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Lead images in development and the quick start; production serves media from storage.
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"

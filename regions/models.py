@@ -1,0 +1,104 @@
+from django.db import models
+from django.urls import reverse
+
+
+def split_aliases(text: str) -> list[str]:
+    """Aliases are typed one per line or separated by commas (，or ,)."""
+    for sep in ("，", ",", "、"):
+        text = text.replace(sep, "\n")
+    return [alias.strip() for alias in text.splitlines() if alias.strip()]
+
+
+class RegionQuerySet(models.QuerySet):
+    def descendant_ids(self, region: "Region") -> list[int]:
+        """The region's id and those of every region below it, in one small query."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = [], [region.pk]
+        while stack:
+            pk = stack.pop()
+            found.append(pk)
+            stack.extend(children.get(pk, []))
+        return found
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        AREA = "area", "区域"
+        PROVINCE = "province", "省级"
+        CITY = "city", "地级市"
+        DISTRICT = "district", "市辖区"
+        COUNTY = "county", "县级"
+        NEW_AREA = "new_area", "新区"
+
+    name = models.CharField("名称", max_length=50, unique=True, help_text="例如：雄安新区")
+    slug = models.SlugField(
+        "网址名", max_length=60, unique=True, help_text="拼音，用于网址，例如：xiongan"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
+    description = models.TextField("简介", blank=True)
+    aliases = models.TextField(
+        "别名", blank=True, help_text="稿件里常用的叫法，每行一个或用逗号分隔，例如：雄安，容城"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:region", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+    def ancestors(self) -> list["Region"]:
+        """From the top of the tree down to the parent (a few queries: the tree is shallow)."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Theme(models.Model):
+    name = models.CharField("名称", max_length=30, unique=True, help_text="例如：知识产权")
+    slug = models.SlugField(
+        "网址名", max_length=60, unique=True, help_text="拼音，用于网址，例如：zhishichanquan"
+    )
+    description = models.TextField("简介", blank=True)
+    keywords = models.TextField(
+        "关键词", blank=True, help_text="提示这一主题的词，每行一个或用逗号分隔，例如：专利，商标"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "主题"
+        verbose_name_plural = "主题"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:theme", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_aliases(self.keywords)
