@@ -143,7 +143,8 @@ def load_demo(*, create_admin: bool) -> DemoReport:
                 text=text,
                 at=published_at + timedelta(hours=2 + step),
             )
-        report.created.append(f"稿件（{article.get_status_display()}）{article.headline}")
+        label = "定时发布" if status == "scheduled" else article.get_status_display()
+        report.created.append(f"稿件（{label}）{article.headline}")
 
     _ensure_admin(report, create_admin=create_admin)
     return report
