@@ -93,6 +93,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["admin_extra/tag-autocomplete.js"]
+        css = {"all": ["admin_extra/article-form.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")

@@ -122,7 +122,11 @@ class Article(models.Model):
     summary = models.TextField(
         "导语", blank=True, help_text="一两句话概括稿件，也用于列表和搜索摘要"
     )
-    body = models.TextField("正文", blank=True, help_text="HTML 段落：<p>、<h2>、<blockquote> 等")
+    body = models.TextField(
+        "正文",
+        blank=True,
+        help_text="HTML 正文：段落、小标题（h2、h3）、加粗、链接、引用、列表；保存时自动清理",
+    )
     source_line = models.CharField(
         "稿源", max_length=40, blank=True, help_text="例如：本报讯、新华社、本报记者"
     )

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.encoding import escape_uri_path
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
@@ -32,7 +33,7 @@ class ArticleDetailView(TemplateView):
         if self.article is None:
             raise Http404("没有这篇稿件")
         canonical = self.article.get_absolute_url()
-        if request.path != canonical:
+        if escape_uri_path(request.path) != canonical:
             return redirect(canonical, permanent=True)
         return super().get(request, *args, **kwargs)
 

@@ -14,9 +14,7 @@ _counter = itertools.count(1)
 
 def make_section(*, name: str | None = None, slug: str | None = None, **fields) -> Section:
     n = next(_counter)
-    return Section.objects.create(
-        name=name or f"栏目{n}", slug=slug or f"section-{n}", **fields
-    )
+    return Section.objects.create(name=name or f"栏目{n}", slug=slug or f"section-{n}", **fields)
 
 
 def make_author(*, name: str | None = None, **fields) -> Author:

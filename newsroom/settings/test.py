@@ -18,3 +18,4 @@ SERVE_MEDIA = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the browser tests' gunicorn process must see the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: look files up on request

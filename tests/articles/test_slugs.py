@@ -7,7 +7,10 @@ from articles.slugs import pinyin_slug
     ("headline", "slug"),
     [
         ("雄安新区迎来首批疏解企业", "xiong-an-xin-qu-ying-lai-shou-pi-shu-jie-qi-ye"),
-        ("京津冀商标有效注册量达478.92万件", "jing-jin-ji-shang-biao-you-xiao-zhu-ce-liang-da-478-92-wan-jian"),
+        (
+            "京津冀商标有效注册量达478.92万件",
+            "jing-jin-ji-shang-biao-you-xiao-zhu-ce-liang-da-478-92-wan-jian",
+        ),
         ("IPv6 京津冀", "ipv6-jing-jin-ji"),
         ("PM2.5浓度下降", "pm2-5-nong-du-xia-jiang"),
         ("“一网通办”再扩容", "yi-wang-tong-ban-zai-kuo-rong"),
