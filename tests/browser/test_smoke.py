@@ -5,7 +5,7 @@ from tests.factories import make_article
 pytestmark = pytest.mark.browser
 
 
-def test_reader_opens_an_article_from_the_home_page(gunicorn_server, page):
+def test_reader_opens_an_article_from_the_home_page(gunicorn_server, new_page):
     """Home page → click a headline → the article page shows that headline."""
     make_article(headline="京津冀三地共建知识产权保护分中心", hours_ago=3)
     lead = make_article(
@@ -15,6 +15,7 @@ def test_reader_opens_an_article_from_the_home_page(gunicorn_server, page):
         regions=["xiongan"],
     )
 
+    page = new_page()
     page.goto(gunicorn_server + "/")
     assert "京津冀" in page.title()
     page.get_by_role("link", name=lead.headline).first.click()
