@@ -1,10 +1,22 @@
-from django import forms
-from django.contrib import admin
-from django.urls import reverse_lazy
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html_join
+from reversion.models import Version
 
-from .html import clean_body
-from .models import Article, Author, Byline, Correction, Section
+from . import history, selectors, services
+from .copydesk import copy_warnings
+from .diff import diff_article_versions
+from .forms import TRANSITION_FORMS, ArticleAdminForm, PreviewLinkForm
+from .models import Article, Author, Byline, Correction, PreviewLink, Section, WorkflowEvent
+from .permissions import can_edit_article
+from .views import render_article
+from .workflow import TRANSITIONS, available_transitions
 
 
 class BylineInline(admin.TabularInline):
@@ -14,52 +26,37 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "role", "order"]
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(admin.TabularInline):
+    """Shown, not edited: corrections are added through the workflow so they are recorded."""
+
     model = Correction
     extra = 0
+    max_num = 0
+    can_delete = False
     fields = ["kind", "text", "created_at"]
+    readonly_fields = ["kind", "text", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
-class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = [
-            "kicker",
-            "headline",
-            "deck",
-            "slug",
-            "summary",
-            "body",
-            "source_line",
-            "dateline",
-            "section",
-            "regions",
-            "themes",
-            "tags",
-            "status",
-            "published_at",
-            "lead_image",
-            "lead_image_caption",
-            "lead_image_credit",
-        ]
-        widgets = {
-            "tags": forms.TextInput(
-                attrs={
-                    "data-autocomplete-url": reverse_lazy("admin:autocomplete"),
-                    "size": 60,
-                    "placeholder": "例如：商标, 专利导航",
-                }
-            ),
-        }
+class WorkflowEventInline(admin.TabularInline):
+    model = WorkflowEvent
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["at", "action", "actor", "note"]
+    readonly_fields = ["at", "action", "actor", "note"]
+    verbose_name_plural = "流程记录"
 
-    def clean_body(self):
-        """Whatever the browser sent, only a news body's tags and safe links are stored."""
-        return clean_body(self.cleaned_data.get("body", ""))
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status", "section", "published_at", "byline_names", "updated_at"]
     list_display_links = ["headline"]
     list_filter = ["status", "section", "regions", "themes", "published_at"]
@@ -67,14 +64,27 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "kicker", "deck", "summary", "bylines__author__name"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "regions", "themes"]
-    readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
-    inlines = [BylineInline, CorrectionInline]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    ]
+    inlines = [BylineInline, CorrectionInline, WorkflowEventInline]
     list_per_page = 50
     fieldsets = [
-        ("标题", {"fields": ["kicker", "headline", "deck", "slug"]}),
+        ("标题", {"fields": ["kicker", "headline", "deck", "slug", "opened_version"]}),
         ("正文", {"fields": ["summary", "body", "source_line", "dateline"]}),
         ("分类", {"fields": ["section", "regions", "themes", "tags"]}),
-        ("发布", {"fields": ["status", "published_at"]}),
+        (
+            "状态",
+            {
+                "fields": ["status", "published_at"],
+                "description": "状态和发布时间只能通过上方的流程按钮改变；时间均为北京时间（Asia/Shanghai）。",
+            },
+        ),
         (
             "题图",
             {
@@ -95,6 +105,16 @@ class ArticleAdmin(admin.ModelAdmin):
         js = ["admin_extra/tag-autocomplete.js"]
         css = {"all": ["admin_extra/article-form.css"]}
 
+    # --- permissions: the same rule as the services -----------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or can_edit_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
 
@@ -104,11 +124,217 @@ class ArticleAdmin(admin.ModelAdmin):
             "，", "{} {}", ((b.get_role_display(), b.author.name) for b in obj.bylines.all())
         )
 
+    # --- saving: versions, optimistic locking, copy-desk warnings ---------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("新建稿件" if object_id is None else "编辑保存")
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict:
+            # Someone saved between this form's check and its UPDATE. Nothing was written;
+            # showing the form again lets its own check explain what changed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            services.article_save_edit(
+                article=obj, expected_version=form.cleaned_data["opened_version"], user=request.user
+            )
+        else:
+            obj.created_by = obj.updated_by = request.user
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        counts = Article.objects.filter(pk=article.pk).aggregate(
+            bylines=Count("bylines", distinct=True),
+            regions=Count("regions", distinct=True),
+            themes=Count("themes", distinct=True),
+        )
+        for warning in copy_warnings(
+            headline=article.headline,
+            kicker=article.kicker,
+            deck=article.deck,
+            summary=article.summary,
+            body=article.body,
+            **counts,
+        ):
+            messages.warning(request, f"校对提示：{warning}")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["transitions"] = available_transitions(request.user, obj)
+            form = context["adminform"].form
+            conflict = getattr(form, "conflict", None)
+            if conflict:
+                current, opened = conflict
+                version = history.version_for_lock(current, opened)
+                before = history.version_snapshot(version) if version else {}
+                context["conflict_changes"] = diff_article_versions(
+                    before, history.article_snapshot(current)
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- desk views: workflow steps, previews, versions --------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                view(self.transition_view),
+                name="articles_article_transition",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path("<path:object_id>/share/", view(self.share_view), name="articles_article_share"),
+            path(
+                "<path:object_id>/versions/",
+                view(self.versions_view),
+                name="articles_article_versions",
+            ),
+            path(
+                "<path:object_id>/versions/<int:version_id>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request, object_id) -> Article:
+        if not object_id.isdigit():
+            raise Http404("没有这篇稿件")
+        article = get_object_or_404(Article, pk=int(object_id))
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _change_url(self, article):
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def transition_view(self, request, object_id, action):
+        article = self._article(request, object_id)
+        if action not in TRANSITIONS:
+            raise Http404("没有这个流程操作")
+        transition = TRANSITIONS[action]
+        form_class = TRANSITION_FORMS[action]
+        form = form_class(request.POST or None)
+        refusal = transition.refusal(request.user, article)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.article_apply_transition(
+                    name=action, article=article, user=request.user, **form.cleaned_data
+                )
+            except services.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, f"已{transition.label}：{article.headline}")
+                return HttpResponseRedirect(self._change_url(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{transition.label}：{article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "transition": transition,
+            "refusal": refusal,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/transition.html", context)
+
+    def preview_view(self, request, object_id):
+        article = self._article(request, object_id)
+        article = selectors.article_for_preview(article.pk)
+        banner = "后台预览" if article.is_published_now else "预览，未发布"
+        return render_article(request, article, preview_banner=banner)
+
+    def share_view(self, request, object_id):
+        article = self._article(request, object_id)
+        form = PreviewLinkForm(request.POST or None)
+        if request.method == "POST":
+            try:
+                if "revoke" in request.POST:
+                    link = get_object_or_404(
+                        PreviewLink, pk=request.POST.get("revoke", "0") or 0, article=article
+                    )
+                    services.preview_link_revoke(link=link, user=request.user)
+                    messages.success(request, "预览链接已撤销。")
+                    return HttpResponseRedirect(request.path)
+                if form.is_valid():
+                    link = services.preview_link_create(
+                        article=article, user=request.user, hours=form.cleaned_data["hours"]
+                    )
+                    messages.success(request, "已生成预览链接。")
+                    return HttpResponseRedirect(request.path)
+            except services.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            except ValueError:
+                raise Http404("没有这个预览链接") from None
+        links = [
+            (link, request.build_absolute_uri(link.get_absolute_url()))
+            for link in article.preview_links.select_related("created_by")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"对外预览链接：{article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "links": links,
+            "can_share": request.user.has_perm("articles.share_preview"),
+        }
+        return TemplateResponse(request, "admin/articles/article/share.html", context)
+
+    def versions_view(self, request, object_id):
+        article = self._article(request, object_id)
+        versions = list(history.versions_of(article)[:100])
+        by_id = {v.pk: v for v in versions}
+        diff, older, newer = None, None, None
+        a, b = request.GET.get("a", ""), request.GET.get("b", "")
+        if a.isdigit() and b.isdigit() and int(a) in by_id and int(b) in by_id:
+            older, newer = sorted(
+                [by_id[int(a)], by_id[int(b)]], key=lambda v: v.revision.date_created
+            )
+            diff = diff_article_versions(
+                history.version_snapshot(older), history.version_snapshot(newer)
+            )
+        elif a or b:
+            messages.error(request, "请从列表中选择两个版本进行比较。")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"版本历史：{article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "versions": versions,
+            "diff": diff,
+            "older": older,
+            "newer": newer,
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        article = self._article(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_versions", args=[article.pk])
+            )
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        try:
+            services.article_restore_version(article=article, version=version, user=request.user)
+        except services.TransitionRefused as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_versions", args=[article.pk])
+            )
+        messages.success(request, "已恢复旧版本，并作为一次新的保存记录下来。")
+        return HttpResponseRedirect(self._change_url(article))
 
 
 @admin.register(Section)

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -105,6 +106,7 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         REVIEW = "review", "待审"
+        APPROVED = "approved", "已通过待发布"
         PUBLISHED = "published", "已发布"
         WITHDRAWN = "withdrawn", "已撤稿"
 
@@ -157,6 +159,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic locking: every save checks and bumps it in the same UPDATE.
+    lock_version = models.PositiveIntegerField("版本号", default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -181,6 +185,14 @@ class Article(models.Model):
         verbose_name_plural = "稿件"
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [
+            ("submit_article", "可提交稿件送审"),
+            ("review_article", "可审稿（退回、通过）"),
+            ("publish_article", "可发布、定时发布稿件"),
+            ("withdraw_article", "可撤稿"),
+            ("correct_article", "可发布更正与更新"),
+            ("share_preview", "可生成对外预览链接"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
@@ -218,6 +230,15 @@ class Article(models.Model):
     def url_date(self):
         moment = self.published_at or self.created_at or timezone.now()
         return timezone.localtime(moment).date()
+
+    @property
+    def is_published_now(self) -> bool:
+        """The visibility rule applied to this instance (same test as published())."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
     @property
     def last_corrected_at(self):
@@ -278,3 +299,81 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.text[:30]}"
+
+
+class WorkflowEvent(models.Model):
+    """Who moved an article through the desk, and when: submit, return, approve, publish …"""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "提交送审"
+        RETURNED = "returned", "退回修改"
+        APPROVED = "approved", "审核通过"
+        PUBLISHED = "published", "发布"
+        SCHEDULED = "scheduled", "定时发布"
+        WITHDRAWN = "withdrawn", "撤稿"
+        CORRECTED = "corrected", "更正或更新"
+        RESTORED = "restored", "恢复旧版本"
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.article}"
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link that shows an unpublished article to someone outside."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="preview_links"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    expires_at = models.DateTimeField("失效时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "预览链接"
+        verbose_name_plural = "预览链接"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article} 的预览链接"
+
+    def get_absolute_url(self):
+        from .previews import preview_token
+
+        return reverse("articles:preview", kwargs={"token": preview_token(self)})
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# Every save of an article keeps a version with its bylines and tags (regions and themes are
+# many-to-many fields of the article itself and are stored with it).
+reversion.register(Byline)
+reversion.register(TaggedArticle)
+reversion.register(Article, follow=["bylines", "taggedarticle_set"])

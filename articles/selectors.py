@@ -10,9 +10,17 @@ from .models import Article, Byline, Correction, Section, TaggedArticle
 
 def article_for_reader(pk: int) -> Article | None:
     """A published article with everything its page shows, or None."""
+    return _article_page(Article.objects.published(), pk)
+
+
+def article_for_preview(pk: int) -> Article | None:
+    """Any article with everything its page shows, for staff and signed previews only."""
+    return _article_page(Article.objects.all(), pk)
+
+
+def _article_page(queryset, pk: int) -> Article | None:
     return (
-        Article.objects.published()
-        .select_related("section")
+        queryset.select_related("section")
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
@@ -84,3 +92,57 @@ def region_strip() -> list[Region]:
             "kind", "sort_order", "pk"
         )
     )
+
+
+def desk_board(user, *, limit: int = 8) -> list[tuple[str, str, list[Article]]]:
+    """The desk's landing lists: (title, empty text, articles), each one query."""
+    from django.db.models import Exists, Max, OuterRef, Q
+    from django.utils import timezone
+
+    from .models import Correction
+
+    now = timezone.now()
+    base = Article.objects.select_related("section", "updated_by")
+    mine = Q(created_by=user) | Q(
+        Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=user))
+    )
+    return [
+        (
+            "我的草稿",
+            "没有草稿。",
+            list(base.filter(mine, status=Article.Status.DRAFT).order_by("-updated_at")[:limit]),
+        ),
+        (
+            "待审稿件",
+            "没有等待审稿的稿件。",
+            list(base.filter(status=Article.Status.REVIEW).order_by("updated_at")[:limit]),
+        ),
+        (
+            "已通过待发布",
+            "没有等待发布的稿件。",
+            list(base.filter(status=Article.Status.APPROVED).order_by("updated_at")[:limit]),
+        ),
+        (
+            "定时发布",
+            "没有定时发布的稿件。",
+            list(
+                base.filter(status=Article.Status.PUBLISHED, published_at__gt=now).order_by(
+                    "published_at"
+                )[:limit]
+            ),
+        ),
+        (
+            "最近发布",
+            "最近没有发布稿件。",
+            list(Article.objects.published().select_related("section", "updated_by")[:limit]),
+        ),
+        (
+            "最近更正",
+            "最近没有更正或更新。",
+            list(
+                base.annotate(corrected_at=Max("corrections__created_at"))
+                .filter(Exists(Correction.objects.filter(article=OuterRef("pk"))))
+                .order_by("-corrected_at")[:limit]
+            ),
+        ),
+    ]

@@ -1,12 +1,25 @@
 """Writes that span several models. Callable from the admin, a command or a test alike."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+import reversion
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .html import clean_body
-from .models import Article, Author, Byline, Correction
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    PreviewLink,
+    TaggedArticle,
+    WorkflowEvent,
+)
+from .slugs import pinyin_slug
+from .workflow import TRANSITIONS
 
 
 def author_get_or_create(*, name: str, bio: str = "", slug: str = "") -> Author:
@@ -56,10 +69,267 @@ def article_set_bylines(*, article: Article, bylines: Iterable[tuple[Author, str
 
 
 @transaction.atomic
-def article_add_correction(*, article: Article, kind: str, text: str, at=None) -> Correction:
-    """Record a correction or update, shown on the article page, and touch its updated time."""
+def article_add_correction(
+    *, article: Article, kind: str, text: str, at=None, user=None
+) -> Correction:
+    """Append a correction or update, shown on the article page, and touch its updated time.
+
+    No permission check: the desk's route is `article_correct`; this is for loaders and it.
+    """
     correction = Correction(article=article, kind=kind, text=text, created_at=at or timezone.now())
     correction.full_clean()
     correction.save()
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    _apply(article, user=user)
     return correction
+
+
+# --- Workflow --------------------------------------------------------------------------------
+
+
+class TransitionRefused(Exception):
+    """A workflow step the user may not take, or not now. The message is for the user."""
+
+
+class EditConflict(Exception):
+    """Someone saved the article after the form was opened."""
+
+    def __init__(self, current: Article):
+        self.current = current
+        super().__init__("稿件已被他人修改")
+
+
+def _locked(article: Article) -> Article:
+    """The article's row, locked for the rest of the transaction, as it is now."""
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _apply(article: Article, *, user, **changes) -> None:
+    """Write `changes` and bump the lock version in one UPDATE; keep `article` in step."""
+    now = timezone.now()
+    changes |= {"updated_at": now, "updated_by": user}
+    Article.objects.filter(pk=article.pk).update(lock_version=F("lock_version") + 1, **changes)
+    for name, value in changes.items():
+        setattr(article, name, value)
+    article.lock_version += 1
+
+
+def _transition(article: Article, user, name: str) -> Article:
+    current = _locked(article)
+    refusal = TRANSITIONS[name].refusal(user, current)
+    if refusal:
+        raise TransitionRefused(refusal)
+    return current
+
+
+def _record(article: Article, user, action: str, note: str = "", at=None) -> WorkflowEvent:
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(
+            f"{WorkflowEvent.Action(action).label}{('：' + note) if note else ''}"
+        )
+        reversion.add_to_revision(article)
+    return WorkflowEvent.objects.create(
+        article=article, action=action, actor=user, note=note, at=at or timezone.now()
+    )
+
+
+def _sync(target: Article, source: Article) -> None:
+    for name in ("status", "published_at", "updated_at", "updated_by", "lock_version"):
+        setattr(target, name, getattr(source, name))
+
+
+@transaction.atomic
+def article_submit(*, article: Article, user, note: str = "") -> Article:
+    """A reporter sends a draft to the editors."""
+    current = _transition(article, user, "submit")
+    _apply(current, user=user, status=Article.Status.REVIEW)
+    _record(current, user, WorkflowEvent.Action.SUBMITTED, note)
+    _sync(article, current)
+    return article
+
+
+@transaction.atomic
+def article_return(*, article: Article, user, note: str) -> Article:
+    """An editor sends a story back to its reporter, saying why."""
+    if not note.strip():
+        raise TransitionRefused("退回时请写明需要修改的地方。")
+    current = _transition(article, user, "return")
+    _apply(current, user=user, status=Article.Status.DRAFT)
+    _record(current, user, WorkflowEvent.Action.RETURNED, note.strip())
+    _sync(article, current)
+    return article
+
+
+@transaction.atomic
+def article_approve(*, article: Article, user, note: str = "") -> Article:
+    """An editor passes a story for publication."""
+    current = _transition(article, user, "approve")
+    _apply(current, user=user, status=Article.Status.APPROVED)
+    _record(current, user, WorkflowEvent.Action.APPROVED, note)
+    _sync(article, current)
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, user, at=None) -> Article:
+    """The duty editor publishes now, or at `at`: the visibility rule does the rest, no worker."""
+    current = _transition(article, user, "publish")
+    now = timezone.now()
+    when = at or now
+    _apply(current, user=user, status=Article.Status.PUBLISHED, published_at=when)
+    if when > now:
+        local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+        _record(current, user, WorkflowEvent.Action.SCHEDULED, f"定于北京时间 {local} 发布")
+    else:
+        _record(current, user, WorkflowEvent.Action.PUBLISHED)
+    _sync(article, current)
+    return article
+
+
+@transaction.atomic
+def article_withdraw(*, article: Article, user, reason: str) -> Article:
+    """The duty editor takes a story down; its URL answers 410 from now on."""
+    if not reason.strip():
+        raise TransitionRefused("撤稿时请写明原因。")
+    current = _transition(article, user, "withdraw")
+    _apply(current, user=user, status=Article.Status.WITHDRAWN)
+    _record(current, user, WorkflowEvent.Action.WITHDRAWN, reason.strip())
+    _sync(article, current)
+    return article
+
+
+@transaction.atomic
+def article_correct(*, article: Article, user, kind: str, text: str) -> Correction:
+    """The duty editor appends a correction or an update, shown on the article page."""
+    if not text.strip():
+        raise TransitionRefused("请写明更正或更新的内容。")
+    current = _transition(article, user, "correct")
+    correction = article_add_correction(article=current, kind=kind, text=text.strip(), user=user)
+    note = f"{correction.get_kind_display()}：{correction.text}"
+    _record(current, user, WorkflowEvent.Action.CORRECTED, note)
+    _sync(article, current)
+    return correction
+
+
+def article_apply_transition(*, name: str, article: Article, user, **options):
+    """Dispatch by name, for the admin's buttons."""
+    service = {
+        "submit": article_submit,
+        "return": article_return,
+        "approve": article_approve,
+        "publish": article_publish,
+        "withdraw": article_withdraw,
+        "correct": article_correct,
+    }[name]
+    return service(article=article, user=user, **options)
+
+
+# --- Saving edits without losing any ----------------------------------------------------------
+
+EDITABLE_FIELDS = [
+    "kicker",
+    "headline",
+    "deck",
+    "slug",
+    "summary",
+    "body",
+    "source_line",
+    "dateline",
+    "section",
+    "lead_image",
+    "lead_image_caption",
+    "lead_image_credit",
+]
+
+
+def article_save_edit(*, article: Article, expected_version: int, user) -> Article:
+    """Store an edited article only if nobody saved it since `expected_version` was read.
+
+    The check and the write are one UPDATE … WHERE lock_version = expected, so two editors
+    saving at the same moment cannot both win, on PostgreSQL or SQLite. Raises EditConflict.
+    """
+    if not article.slug:
+        article.slug = pinyin_slug(article.headline)
+    article.body = clean_body(article.body)
+    now = timezone.now()
+    values = {name: getattr(article, name) for name in EDITABLE_FIELDS}
+    updated = Article.objects.filter(pk=article.pk, lock_version=expected_version).update(
+        **values, updated_at=now, updated_by=user, lock_version=expected_version + 1
+    )
+    if not updated:
+        raise EditConflict(Article.objects.select_related("updated_by").get(pk=article.pk))
+    article.updated_at, article.updated_by, article.lock_version = now, user, expected_version + 1
+    return article
+
+
+# --- Previews ---------------------------------------------------------------------------------
+
+PREVIEW_HOURS = 48
+
+
+def preview_link_create(*, article: Article, user, hours: int = PREVIEW_HOURS) -> PreviewLink:
+    """A shareable preview link for an unpublished article, valid for `hours`."""
+    if not user.has_perm("articles.share_preview"):
+        raise TransitionRefused("您没有生成预览链接的权限。")
+    if not 1 <= hours <= 24 * 14:
+        raise TransitionRefused("预览链接的有效期应在 1 小时到 14 天之间。")
+    now = timezone.now()
+    return PreviewLink.objects.create(
+        article=article, created_by=user, created_at=now, expires_at=now + timedelta(hours=hours)
+    )
+
+
+def preview_link_revoke(*, link: PreviewLink, user) -> PreviewLink:
+    if not user.has_perm("articles.share_preview"):
+        raise TransitionRefused("您没有撤销预览链接的权限。")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_restore_version(*, article: Article, version, user) -> Article:
+    """Bring back an old version's content as a new save; workflow state stays as it is."""
+    from taggit.models import Tag
+
+    from .history import TEXT_FIELDS
+    from .permissions import can_edit_article
+
+    current = _locked(article)
+    if not can_edit_article(user, current):
+        raise TransitionRefused("您不能修改这篇稿件，因此不能恢复它的旧版本。")
+    if version.object_id != str(current.pk) or version.content_type.model_class() is not Article:
+        raise TransitionRefused("这个版本不属于这篇稿件。")
+    data = version.field_dict
+    related = list(version.revision.version_set.all())
+    bylines = sorted(
+        (v.field_dict for v in related if v.content_type.model_class() is Byline),
+        key=lambda b: (b["order"], b["id"]),
+    )
+    tag_ids = [
+        v.field_dict["tag_id"] for v in related if v.content_type.model_class() is TaggedArticle
+    ]
+    changes = {name: data.get(name, "") for name in TEXT_FIELDS}
+    changes["body"] = clean_body(changes["body"])
+    changes["slug"] = changes["slug"] or pinyin_slug(changes["headline"])
+    if data.get("section_id"):
+        changes["section_id"] = data["section_id"]
+    changes["lead_image"] = data.get("lead_image", "")
+    _apply(current, user=user, **changes)
+    authors = Author.objects.in_bulk([b["author_id"] for b in bylines])
+    article_set_bylines(
+        article=current,
+        bylines=[
+            (authors[b["author_id"]], b["role"]) for b in bylines if b["author_id"] in authors
+        ],
+    )
+    current.tags.set(list(Tag.objects.filter(pk__in=tag_ids)))
+    current.regions.set(data.get("regions", []))
+    current.themes.set(data.get("themes", []))
+    saved = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M")
+    _record(current, user, WorkflowEvent.Action.RESTORED, f"恢复到 {saved} 保存的版本")
+    return current

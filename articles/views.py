@@ -1,11 +1,14 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import escape_uri_path
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
 from . import selectors
 from .models import Article, Author, Section
+from .previews import active_link_for_token
 
 
 class HomeView(TemplateView):
@@ -23,6 +26,33 @@ class HomeView(TemplateView):
         )
 
 
+def render_article(request, article: Article, *, preview_banner: str = ""):
+    """The article page; for a preview, marked as such, never indexed and never cached."""
+    response = TemplateResponse(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "related": selectors.related_articles(article),
+            "preview_banner": preview_banner,
+        },
+    )
+    if preview_banner:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def article_preview(request, token):
+    """A shared preview link: signed, expiring, revocable; anything else is a 404."""
+    link = active_link_for_token(token)
+    if link is None or link.article.status == Article.Status.WITHDRAWN:
+        raise Http404("预览链接无效或已过期")
+    article = selectors.article_for_preview(link.article_id)
+    return render_article(request, article, preview_banner="预览，未发布")
+
+
 class ArticleDetailView(TemplateView):
     """An article by its stable id; any other date or slug in the path redirects to the canonical URL."""
 
@@ -31,7 +61,7 @@ class ArticleDetailView(TemplateView):
     def get(self, request, *args, **kwargs):
         self.article = selectors.article_for_reader(kwargs["pk"])
         if self.article is None:
-            raise Http404("没有这篇稿件")
+            return withdrawn_or_404(request, kwargs["pk"])
         canonical = self.article.get_absolute_url()
         if escape_uri_path(request.path) != canonical:
             return redirect(canonical, permanent=True)
@@ -46,10 +76,17 @@ class ArticleDetailView(TemplateView):
 
 
 def article_shortlink(request, pk):
-    article = get_object_or_404(
-        Article.objects.published().only("pk", "slug", "published_at"), pk=pk
-    )
+    article = Article.objects.published().only("pk", "slug", "published_at").filter(pk=pk).first()
+    if article is None:
+        return withdrawn_or_404(request, pk)
     return redirect(article.get_absolute_url(), permanent=True)
+
+
+def withdrawn_or_404(request, pk):
+    """A withdrawn story's URL says so with 410 Gone; anything else not visible is a 404."""
+    if Article.objects.filter(pk=pk, status=Article.Status.WITHDRAWN).exists():
+        return TemplateResponse(request, "articles/withdrawn.html", status=410)
+    raise Http404("没有这篇稿件")
 
 
 class ArticleListView(ListView):

@@ -9,10 +9,6 @@ register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
 register_converter(converters.IdConverter, "id")
 
-admin.site.site_header = "京津冀新闻 编辑部后台"
-admin.site.site_title = "京津冀新闻后台"
-admin.site.index_title = "稿件与资料"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

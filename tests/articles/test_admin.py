@@ -68,6 +68,10 @@ def add_form(section, author, **overrides) -> dict:
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
     }
     return data | overrides
 
@@ -148,7 +152,7 @@ def test_changing_an_article_keeps_its_creator(client, editor, story):
     other = get_user_model().objects.create_superuser("fuze", "fuze@example.cn", "mima")
     Article.objects.filter(pk=story.pk).update(created_by=other)
     data = add_form(story.section, make_author(name="雷嘉"), headline=story.headline)
-    data |= {"bylines-TOTAL_FORMS": "0", "tags": "商标"}
+    data |= {"bylines-TOTAL_FORMS": "0", "tags": "商标", "opened_version": story.lock_version}
     client.post(reverse("admin:articles_article_change", args=[story.pk]), data)
     story.refresh_from_db()
     assert (story.created_by, story.updated_by) == (other, editor)

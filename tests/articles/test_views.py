@@ -232,18 +232,36 @@ def test_related_never_offers_an_unpublished_story(client, story, state):
 # What readers may not see
 
 
-@pytest.mark.parametrize("state", HIDDEN.values(), ids=HIDDEN.keys())
+NOT_YET = {key: value for key, value in HIDDEN.items() if key != "withdrawn"}
+
+
+@pytest.mark.parametrize("state", NOT_YET.values(), ids=NOT_YET.keys())
 def test_unpublished_detail_is_not_found(client, state):
-    """Drafts, review copies, withdrawn and scheduled stories answer 404."""
+    """Drafts, review copies and scheduled stories answer 404."""
     article = make_article(headline=HIDDEN_HEADLINE, **state)
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("state", HIDDEN.values(), ids=HIDDEN.keys())
+@pytest.mark.parametrize("state", NOT_YET.values(), ids=NOT_YET.keys())
 def test_unpublished_shortlink_is_not_found(client, state):
     """The short link does not reveal where an unpublished story would live."""
     article = make_article(headline=HIDDEN_HEADLINE, **state)
     assert client.get(reverse("articles:shortlink", args=[article.pk])).status_code == 404
+
+
+def test_withdrawn_detail_is_gone_with_a_chinese_notice(client):
+    """A withdrawn story's URL answers 410 with a notice, and none of its text."""
+    article = make_article(headline=HIDDEN_HEADLINE, status=Article.Status.WITHDRAWN)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    assertContains(response, "这篇稿件已撤回", status_code=410)
+    assertNotContains(response, HIDDEN_HEADLINE, status_code=410)
+
+
+def test_withdrawn_shortlink_is_gone(client):
+    """The short link of a withdrawn story answers 410 too."""
+    article = make_article(headline=HIDDEN_HEADLINE, status=Article.Status.WITHDRAWN)
+    assert client.get(reverse("articles:shortlink", args=[article.pk])).status_code == 410
 
 
 @pytest.mark.parametrize("page", ["home", "section", "tag", "region", "theme", "author"])
