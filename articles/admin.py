@@ -172,10 +172,14 @@ class ArticleAdmin(admin.ModelAdmin):
             if conflict:
                 current, opened = conflict
                 version = history.version_for_lock(current, opened)
-                before = history.version_snapshot(version) if version else {}
-                context["conflict_changes"] = diff_article_versions(
-                    before, history.article_snapshot(current)
+                context["conflict_changes"] = (
+                    diff_article_versions(
+                        history.version_snapshot(version), history.article_snapshot(current)
+                    )
+                    if version
+                    else None
                 )
+                context["conflict_unknown"] = version is None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- desk views: workflow steps, previews, versions --------------------------------------

@@ -322,14 +322,19 @@ def _nearest_partner(old: list[Block], new: list[Block], i: int, j: int) -> tupl
             skip_new = distance - skip_old
             if i + skip_old >= len(old) or j + skip_new >= len(new):
                 continue
-            if _similarity(old[i + skip_old], new[j + skip_new]) > PAIR_CUTOFF:
+            if _similar(old[i + skip_old], new[j + skip_new]):
                 return skip_old, skip_new
     return None
 
 
-def _similarity(before: Block, after: Block) -> float:
+def _similar(before: Block, after: Block) -> bool:
     matcher = SequenceMatcher(None, before.text, after.text, autojunk=False)
-    return matcher.quick_ratio() and matcher.ratio()
+    # The cheap upper bounds first: most unrelated pairs are ruled out without a full match.
+    return (
+        matcher.real_quick_ratio() > PAIR_CUTOFF
+        and matcher.quick_ratio() > PAIR_CUTOFF
+        and matcher.ratio() > PAIR_CUTOFF
+    )
 
 
 def _render_block(before: Block | None, after: Block | None) -> str:

@@ -46,15 +46,18 @@ def article_create(
     user=None,
     **fields,
 ) -> Article:
-    """A new article with its bylines, tags, regions and themes, all or nothing."""
+    """A new article with its bylines, tags, regions and themes, all or nothing; its first version."""
     article = Article(headline=headline, section=section, body=clean_body(body), **fields)
     article.created_by = article.updated_by = user
     article.full_clean()  # a slug given by the caller must be URL-safe; a blank one is made
-    article.save()
-    article_set_bylines(article=article, bylines=bylines)
-    article.tags.set(list(tags))
-    article.regions.set(list(regions))
-    article.themes.set(list(themes))
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment("新建稿件")
+        article.save()
+        article_set_bylines(article=article, bylines=bylines)
+        article.tags.set(list(tags))
+        article.regions.set(list(regions))
+        article.themes.set(list(themes))
     return article
 
 

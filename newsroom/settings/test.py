@@ -1,7 +1,10 @@
 """Test settings: fast hashing, local-memory cache, plain static storage (no collectstatic)."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env
+from .base import DATABASES, env
 
 SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
@@ -17,5 +20,12 @@ SERVE_MEDIA = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the browser tests' gunicorn process must see the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test run, so that runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")
+    }
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: look files up on request
+
+if env("TEST_DATABASE_NAME"):
+    # Lets two suites run side by side on one PostgreSQL server.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME")

@@ -96,6 +96,17 @@ def test_edited_paragraph_after_an_inserted_one_is_still_diffed_by_characters():
     assert "百分之十<ins>二</ins>。" in html
 
 
+def test_long_body_edited_throughout_keeps_paragraphs_paired():
+    """Past the pair search limit, edited paragraphs are still paired around an insertion."""
+    old = [f"第{n}段：{SECOND}" for n in range(1, 22)]
+    new = [THIRD] + [text.replace("一季度", "二季度") for text in old]
+    html = only(diff_article_versions({"body": body(*old)}, {"body": body(*new)}), "body")
+    assert html.startswith(f'<p class="diff-added"><ins>{THIRD}</ins></p>')
+    assert html.count('<p class="diff-changed">') == 21
+    assert html.count("<del>一</del><ins>二</ins>") == 21
+    assert "diff-removed" not in html
+
+
 def test_subhead_change_is_marked_as_a_subhead():
     """An edited <h2> is diffed by characters and labelled as a subhead."""
     old = "<h2>三地协作</h2>" + body(FIRST)

@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def gunicorn_server(transactional_db):
+def gunicorn_server(django_db_serialized_rollback, transactional_db):
     """gunicorn with the project's own config, serving the committed test database."""
     with gunicorn(database_url=database_url(connection.settings_dict)) as base:
         yield base
