@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,12 @@ from . import demo_content, services
 from .models import Article, Author, Section
 
 ADMIN_USERNAME = "demo-admin"
+# Local accounts for trying the workflow: (username, group, author they write as).
+ROLE_ACCOUNTS = [
+    ("demo-reporter", "记者", "林晓雯"),
+    ("demo-editor", "编辑", None),
+    ("demo-duty", "值班主编", None),
+]
 
 
 @dataclass
@@ -78,7 +85,16 @@ def _ensure_admin(report: DemoReport, *, create_admin: bool) -> None:
     User.objects.create_superuser(ADMIN_USERNAME, "", password)
     report.admin_password = password
     report.created.append(f"后台账号 {ADMIN_USERNAME}")
-    report.admin_note = f"本地后台账号：用户名 {ADMIN_USERNAME}  密码 {password}"
+    lines = [f"本地后台账号：用户名 {ADMIN_USERNAME}  密码 {password}"]
+    for username, group_name, author_name in ROLE_ACCOUNTS:
+        role_password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(username, "", role_password, is_staff=True)
+        user.groups.add(Group.objects.get(name=group_name))
+        if author_name:
+            Author.objects.filter(name=author_name, user__isnull=True).update(user=user)
+        report.created.append(f"后台账号 {username}（{group_name}）")
+        lines.append(f"{group_name}账号：用户名 {username}  密码 {role_password}")
+    report.admin_note = "\n".join(lines)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django_prose_editor.widgets import AdminProseEditorWidget
+from taggit.forms import TagWidget
 
 from .html import clean_body
 from .models import Article, Correction
@@ -53,8 +54,8 @@ class ArticleAdminForm(forms.ModelForm):
             "lead_image_credit",
         ]
         widgets = {
-            "body": AdminProseEditorWidget(config=BODY_EDITOR),
-            "tags": forms.TextInput(
+            "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
+            "tags": TagWidget(
                 attrs={
                     "data-autocomplete-url": reverse_lazy("admin:autocomplete"),
                     "size": 60,

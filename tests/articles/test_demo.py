@@ -83,3 +83,19 @@ def test_load_demo_makes_no_admin_without_debug_or_flag(settings):
     settings.DEBUG = False
     _load()
     assert not get_user_model().objects.filter(username=ADMIN_USERNAME).exists()
+
+
+def test_load_demo_makes_one_account_per_desk_role():
+    """With --admin, a reporter, an editor and a duty editor account exist in their groups."""
+    _load("--admin")
+    User = get_user_model()
+    groups = {
+        username: list(User.objects.get(username=username).groups.values_list("name", flat=True))
+        for username in ("demo-reporter", "demo-editor", "demo-duty")
+    }
+    assert groups == {
+        "demo-reporter": ["记者"],
+        "demo-editor": ["编辑"],
+        "demo-duty": ["值班主编"],
+    }
+    assert Author.objects.get(user__username="demo-reporter").name == "林晓雯"
