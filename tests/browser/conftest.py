@@ -60,3 +60,20 @@ def new_page():
     for playwright, browser in started:
         browser.close()
         playwright.stop()
+
+
+def in_thread(fn):
+    """Run an ORM read while Playwright's loop holds this thread: a worker thread with its own
+    connection, closed afterwards (the rows are committed: these tests are transactional)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def call():
+        try:
+            return fn()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result(timeout=30)
