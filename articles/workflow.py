@@ -20,9 +20,17 @@ class Transition:
     own_only_without: str | None = None  # reporters may act only on their own articles
 
     def allowed_from(self, article: Article) -> bool:
-        if self.name == "publish" and article.status == S.PUBLISHED:
-            # Rescheduling: a story waiting for its publication time may get a new one.
-            return bool(article.published_at and article.published_at > timezone.now())
+        scheduled = (
+            article.status == S.PUBLISHED
+            and article.published_at is not None
+            and article.published_at > timezone.now()
+        )
+        if self.name in {"publish", "return"} and scheduled:
+            # A story waiting for its time may be rescheduled, or taken back to the desk.
+            return True
+        if self.name in {"withdraw", "correct"}:
+            # Only what readers have seen is withdrawn or corrected; a withdrawn URL says 410.
+            return article.is_published_now
         return article.status in self.sources
 
     def refusal(self, user, article: Article) -> str | None:
@@ -46,7 +54,7 @@ TRANSITIONS = {
         Transition("submit", "提交送审", "submit_article", frozenset({S.DRAFT}), "review_article"),
         Transition("return", "退回修改", "review_article", frozenset({S.REVIEW, S.APPROVED})),
         Transition("approve", "审核通过", "review_article", frozenset({S.REVIEW})),
-        Transition("publish", "发布", "publish_article", frozenset({S.APPROVED, S.PUBLISHED})),
+        Transition("publish", "发布", "publish_article", frozenset({S.APPROVED})),
         Transition("withdraw", "撤稿", "withdraw_article", frozenset({S.PUBLISHED})),
         Transition("correct", "更正或更新", "correct_article", frozenset({S.PUBLISHED})),
     ]
