@@ -377,3 +377,29 @@ class PreviewLink(models.Model):
 reversion.register(Byline)
 reversion.register(TaggedArticle)
 reversion.register(Article, follow=["bylines", "taggedarticle_set"])
+
+
+class SearchEntry(models.Model):
+    """An article's words for search, segmented in Python (see `articles/segment.py`).
+
+    On PostgreSQL a GIN index over the weighted vector of these columns answers queries; on
+    SQLite each word is matched whole. Kept current by `articles/search.py`.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    title_words = models.TextField("标题词", blank=True)
+    body_words = models.TextField("正文词", blank=True)
+    dictionary = models.CharField("词典版本", max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = "搜索索引"
+        verbose_name_plural = "搜索索引"
+
+    def __str__(self):
+        return f"{self.article_id} 的搜索索引"

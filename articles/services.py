@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import search
 from .html import clean_body
 from .models import (
     Article,
@@ -58,6 +59,7 @@ def article_create(
         article.tags.set(list(tags))
         article.regions.set(list(regions))
         article.themes.set(list(themes))
+        search.index_article(article)
     return article
 
 
@@ -125,6 +127,7 @@ def _transition(article: Article, user, name: str) -> Article:
 
 
 def _record(article: Article, user, action: str, note: str = "", at=None) -> WorkflowEvent:
+    search.index_article(article)
     with reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(

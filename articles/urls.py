@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("articles/<id:pk>/", views.article_shortlink, name="shortlink"),
     path("preview/<str:token>/", views.article_preview, name="preview"),
+    path("search/", views.search_view, name="search"),
     path("sections/<slug:slug>/", views.SectionArticleListView.as_view(), name="section"),
     path("tags/<str:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),

@@ -1,3 +1,4 @@
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -6,7 +7,10 @@ from django.utils.encoding import escape_uri_path
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
-from . import selectors
+from regions.models import Region
+
+from . import search, selectors
+from .forms import SearchForm
 from .models import Article, Author, Section
 from .previews import active_link_for_token
 
@@ -143,3 +147,64 @@ class AuthorArticleListView(ArticleListView):
 
     def filter_articles(self, queryset):
         return queryset.by_author(self.subject)
+
+
+def search_view(request):
+    """/search/?q=…: Chinese word search over published stories, with filters and pagination."""
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "sections": Section.objects.all(), "query": None}
+    if not form.is_bound:
+        return TemplateResponse(request, "articles/search.html", context)
+    if not form.is_valid():
+        return TemplateResponse(request, "articles/search.html", context, status=400)
+    data = form.cleaned_data
+    query = search.parse(data["q"])
+    context["query"] = query
+    if not query:
+        return TemplateResponse(request, "articles/search.html", context)
+    articles = Article.objects.published()
+    if data["section"]:
+        articles = articles.filter(section__slug=data["section"])
+    if data["region"]:
+        region = Region.objects.filter(slug=data["region"]).first()
+        articles = articles.in_region(region) if region else articles.none()
+    if data["theme"]:
+        articles = articles.filter(themes__slug=data["theme"])
+    if data["start"]:
+        articles = articles.filter(published_at__date__gte=data["start"])
+    if data["end"]:
+        articles = articles.filter(published_at__date__lte=data["end"])
+    results = search.search(articles, query, order=data["order"] or "rank").select_related(
+        "section"
+    )
+    found = search.capped_count(search.matching(articles, query))
+    paginator = Paginator(results, 20)
+    paginator.count = min(found, search.COUNT_CAP)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("没有这一页") from None
+    context.update(
+        page_obj=page,
+        paginator=paginator,
+        results=[
+            {
+                "article": article,
+                "headline": search.highlight(article.headline, query.terms),
+                "snippet": search.snippet(
+                    f"{article.summary} {search.plain_text(article.body)}", query.terms
+                ),
+            }
+            for article in page.object_list
+        ],
+        count=paginator.count,
+        capped=found > search.COUNT_CAP,
+        querystring=_without_page(request),
+    )
+    return TemplateResponse(request, "articles/search.html", context)
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
