@@ -379,11 +379,21 @@ reversion.register(TaggedArticle)
 reversion.register(Article, follow=["bylines", "taggedarticle_set"])
 
 
+class WordVectorField(models.Field):
+    """A tsvector on PostgreSQL (stored, GIN-indexed, cheap to rank); unused text elsewhere."""
+
+    description = "PostgreSQL tsvector of an article's words"
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
 class SearchEntry(models.Model):
     """An article's words for search, segmented in Python (see `articles/segment.py`).
 
-    On PostgreSQL a GIN index over the weighted vector of these columns answers queries; on
-    SQLite each word is matched whole. Kept current by `articles/search.py`.
+    On PostgreSQL `vector` holds the words as a weighted tsvector (title A, the rest D) behind a
+    GIN index; on SQLite each word is matched whole in the text columns. Kept current by
+    `articles/search.py`.
     """
 
     article = models.OneToOneField(
@@ -396,6 +406,7 @@ class SearchEntry(models.Model):
     title_words = models.TextField("标题词", blank=True)
     body_words = models.TextField("正文词", blank=True)
     dictionary = models.CharField("词典版本", max_length=16, blank=True)
+    vector = WordVectorField("词向量", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "搜索索引"

@@ -1,34 +1,39 @@
 """Chinese full-text search over articles, the same on PostgreSQL and SQLite.
 
-Words come from `segment.py`. On PostgreSQL the stored words become a weighted tsvector
+Words come from `segment.py`. On PostgreSQL the stored words become a stored, weighted tsvector
 (array_to_tsvector: our words as they are, no parser re-splitting them) behind a GIN index,
 matched with a tsquery of the query's terms ANDed. On SQLite each term must be one of the
 stored words, whole. Ranking is bounded: only the newest RANK_WINDOW matches are ranked.
 """
 
 import html
+import math
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, FloatField, Func, Lookup, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import segment
-from .models import Article, SearchEntry
+from .models import Article, SearchEntry, WordVectorField
 
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 12
 RANK_WINDOW = 1000
+RANK_WINDOW_WALK = 200
 COUNT_CAP = 1000
 
-_VECTOR = (
-    "(setweight(array_to_tsvector(string_to_array({title}, ' ')), 'A') || "
-    "setweight(array_to_tsvector(string_to_array({body}, ' ')), 'D'))"
-)
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_POSITIONS_PER_WORD = 64  # enough for ranking; PostgreSQL keeps at most 256
 _QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
+# Inline tags sit inside words (<strong>雄安</strong>新区): removed without a trace. Block tags
+# end a run of text: replaced by a space.
+_INLINE_TAGS = re.compile(r"</?(?:a|b|strong|em|i|u|s|span|mark|sub|sup|code)(?:\s[^>]*)?>", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -58,7 +63,8 @@ def parse(text: str) -> ParsedQuery:
 
 
 def plain_text(body_html: str) -> str:
-    return html.unescape(_TAGS.sub(" ", body_html or ""))
+    """A body's text as a reader reads it: inline tags gone, blocks apart, entities decoded."""
+    return html.unescape(_TAGS.sub(" ", _INLINE_TAGS.sub("", body_html or "")))
 
 
 def _words(*parts: str) -> str:
@@ -80,9 +86,32 @@ def entry_values(article: Article) -> dict:
     }
 
 
+def vector_literal(title_words: str, body_words: str) -> str:
+    """The words as PostgreSQL tsvector input: our words as they are (no parser re-splits
+    them), with positions, title words weighted A and the rest D, so ts_rank can tell them apart.
+    """
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for words, weight in ((title_words, "A"), (body_words, "D")):
+        for word in words.split():
+            position = min(position + 1, MAX_POSITION)
+            held = positions.setdefault(word, [])
+            if len(held) < MAX_POSITIONS_PER_WORD:
+                held.append(f"{position}{weight}")
+    return " ".join(
+        "'" + word.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(held)
+        for word, held in positions.items()
+    )
+
+
 def index_article(article: Article) -> None:
     """(Re)build one article's entry; called by the services after every save and step."""
-    SearchEntry.objects.update_or_create(article_id=article.pk, defaults=entry_values(article))
+    values = entry_values(article)
+    if connection.vendor == "postgresql":
+        values["vector"] = Cast(
+            Value(vector_literal(values["title_words"], values["body_words"])), WordVectorField()
+        )
+    SearchEntry.objects.update_or_create(article_id=article.pk, defaults=values)
 
 
 def rebuild(*, stale_only: bool = False, batch: int = 500, progress=None) -> int:
@@ -102,9 +131,8 @@ def rebuild(*, stale_only: bool = False, batch: int = 500, progress=None) -> int
         if not chunk:
             return done
         with transaction.atomic():
-            entries = [SearchEntry(article_id=a.pk, **entry_values(a)) for a in chunk]
-            SearchEntry.objects.filter(article_id__in=[a.pk for a in chunk]).delete()
-            SearchEntry.objects.bulk_create(entries)
+            for article in chunk:
+                index_article(article)
         done += len(chunk)
         last = chunk[-1].pk
         if progress:
@@ -119,49 +147,102 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join(quoted)
 
 
-class _WordsMatch(Func):
-    """PostgreSQL: the stored words' weighted vector @@ the query's terms (uses the GIN index)."""
+class _WordsRank(Func):
+    """PostgreSQL: ts_rank of the stored vector against the query's terms."""
 
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra):
-        (title, title_params), (body, body_params), (query, query_params) = (
-            compiler.compile(e) for e in self.source_expressions
-        )
-        vector = _VECTOR.format(title=title, body=body)
-        return f"{vector} @@ CAST({query} AS tsquery)", [*title_params, *body_params, *query_params]
-
-
-class _WordsRank(_WordsMatch):
     output_field = FloatField()
 
     def as_sql(self, compiler, connection, **extra):
-        (title, title_params), (body, body_params), (query, query_params) = (
+        (vector, vector_params), (query, query_params) = (
             compiler.compile(e) for e in self.source_expressions
         )
-        vector = _VECTOR.format(title=title, body=body)
-        return (
-            f"ts_rank({vector}, CAST({query} AS tsquery))",
-            [*title_params, *body_params, *query_params],
-        )
+        return f"ts_rank({vector}, CAST({query} AS tsquery))", [*vector_params, *query_params]
+
+
+# OFFSET 0 keeps the planner from folding the subquery into the outer one: the GIN index finds
+# the matches first, instead of the date index being walked and each row's vector tested.
+_MATCHING_IDS = (
+    "SELECT article_id FROM articles_searchentry WHERE vector @@ CAST(%s AS tsquery) OFFSET 0"
+)
+
+
+@WordVectorField.register_lookup
+class _Matches(Lookup):
+    """`search_entry__vector__matches=tsquery`: tested row by row, newest first."""
+
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ CAST({rhs} AS tsquery)", [*lhs_params, *rhs_params]
+
+
+@dataclass
+class Plan:
+    """How to run one query on PostgreSQL, from the words' frequencies in the index.
+
+    "index": the GIN index lists every match, then the newest are picked: right for rare words.
+    "walk": newest stories first, each tested, until a page is full: right for common words,
+    which a few dozen rows satisfy, while listing all their matches would cost far more.
+    """
+
+    strategy: str
+    estimated: int | None = None
+
+
+_stats_cache: dict = {"at": 0.0, "freqs": {}, "rows": 0}
+STATS_SECONDS = 300
+
+
+def _word_stats() -> tuple[dict, int]:
+    """Lexeme frequencies PostgreSQL's ANALYZE keeps for the vector column (cached)."""
+    now = time.monotonic()
+    if now - _stats_cache["at"] > STATS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT u.e, u.f FROM pg_stats, unnest(most_common_elems::text::text[],"
+                " most_common_elem_freqs) AS u(e, f) WHERE tablename = 'articles_searchentry'"
+                " AND attname = 'vector' AND u.e IS NOT NULL"
+            )
+            freqs = dict(cursor.fetchall())
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE relname = 'articles_searchentry'"
+            )
+            row = cursor.fetchone()
+        _stats_cache.update(at=now, freqs=freqs, rows=max(int(row[0]) if row else 0, 0))
+    return _stats_cache["freqs"], _stats_cache["rows"]
+
+
+def plan(query: ParsedQuery, *, filtered: bool = False, order: str = "date") -> Plan:
+    """Choose between listing all matches (rare words) and walking newest-first (common ones)."""
+    if connection.vendor != "postgresql" or not query.terms:
+        return Plan("index")
+    freqs, rows = _word_stats()
+    if rows < 5000 or any(term not in freqs for term in query.terms):
+        return Plan("index")  # a word rarer than every word ANALYZE kept
+    density = math.prod(freqs[term] for term in query.terms)
+    if filtered:
+        density *= 0.2  # a section, region or date filter thins what a walk finds
+    matches = int(density * rows)
+    wanted = 20 if order == "date" else RANK_WINDOW_WALK
+    # Walking costs about wanted/density rows (~30 µs each); listing costs ~1 µs per match.
+    walk_cost = wanted / max(density, 1e-9) * 30
+    return Plan("walk" if walk_cost < matches else "index", estimated=matches)
 
 
 def _padded(name: str):
     return Concat(Value(" "), F(f"search_entry__{name}"), Value(" "), output_field=TextField())
 
 
-def matching(queryset, query: ParsedQuery):
+def matching(queryset, query: ParsedQuery, strategy: str = "index"):
     """Articles of `queryset` whose words contain every term (and every quoted phrase)."""
     if not query.terms:
         return queryset.none()
-    if connection.vendor == "postgresql":
-        queryset = queryset.alias(
-            _match=_WordsMatch(
-                F("search_entry__title_words"),
-                F("search_entry__body_words"),
-                Value(_tsquery(query.terms)),
-            )
-        ).filter(_match=True)
+    if connection.vendor == "postgresql" and strategy == "walk":
+        queryset = queryset.filter(search_entry__vector__matches=_tsquery(query.terms))
+    elif connection.vendor == "postgresql":
+        queryset = queryset.filter(pk__in=RawSQL(_MATCHING_IDS, [_tsquery(query.terms)]))
     else:
         queryset = queryset.alias(_title=_padded("title_words"), _body=_padded("body_words"))
         for term in query.terms:
@@ -174,7 +255,7 @@ def matching(queryset, query: ParsedQuery):
             | Q(kicker__icontains=phrase)
             | Q(deck__icontains=phrase)
             | Q(summary__icontains=phrase)
-            | Q(body__icontains=phrase)
+            | Q(body__icontains=escape(phrase))  # the body is stored as HTML: R&D is R&amp;D
         )
     return queryset
 
@@ -182,11 +263,7 @@ def matching(queryset, query: ParsedQuery):
 def with_rank(queryset, query: ParsedQuery):
     if connection.vendor == "postgresql":
         return queryset.annotate(
-            rank=_WordsRank(
-                F("search_entry__title_words"),
-                F("search_entry__body_words"),
-                Value(_tsquery(query.terms)),
-            )
+            rank=_WordsRank(F("search_entry__vector"), Value(_tsquery(query.terms)))
         )
     score = Value(0.0)
     queryset = queryset.alias(_title=_padded("title_words"), _body=_padded("body_words"))
@@ -207,24 +284,27 @@ def with_rank(queryset, query: ParsedQuery):
     return queryset.annotate(rank=score)
 
 
-def search(queryset, query: ParsedQuery, *, order: str = "rank"):
+def search(queryset, query: ParsedQuery, *, order: str = "rank", strategy: str = "index"):
     """Matching articles ordered by relevance (newest first among equals) or by date.
 
-    Ranking looks only at the newest RANK_WINDOW matches, which keeps a common word fast.
+    Ranking looks only at the newest matches (RANK_WINDOW of them, fewer for a common word),
+    which keeps it bounded however many stories match.
     """
-    matches = matching(queryset, query)
-    newest_first = matches.order_by("-published_at", "-pk")
+    newest_first = matching(queryset, query, strategy).order_by("-published_at", "-pk")
     if order == "date":
         return newest_first
-    window = list(newest_first.values_list("pk", flat=True)[:RANK_WINDOW])
+    size = RANK_WINDOW_WALK if strategy == "walk" else RANK_WINDOW
+    window = list(newest_first.values_list("pk", flat=True)[:size])
     return with_rank(queryset.filter(pk__in=window), query).order_by(
         "-rank", "-published_at", "-pk"
     )
 
 
-def capped_count(queryset) -> int:
-    """How many match, counting at most COUNT_CAP + 1 (a common word must not count a million)."""
-    return queryset.order_by()[: COUNT_CAP + 1].count()
+def count(queryset, query: ParsedQuery, chosen: Plan) -> int:
+    """How many match, at most COUNT_CAP + 1; a common word's count is PostgreSQL's estimate."""
+    if chosen.strategy == "walk" and (chosen.estimated or 0) > COUNT_CAP:
+        return COUNT_CAP + 1
+    return matching(queryset, query).order_by()[: COUNT_CAP + 1].count()
 
 
 # --- Showing results ---------------------------------------------------------------------------
@@ -234,25 +314,31 @@ def _pattern(terms: list[str]):
     words = sorted({t for t in terms if t}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile("|".join(re.escape(escape(w)) for w in words), re.IGNORECASE)
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 def highlight(text: str, terms: list[str]) -> str:
-    """Escaped text with every term wrapped in <mark>."""
-    escaped = escape(text or "")
+    """`text` escaped, with every term wrapped in <mark> (terms are found before escaping)."""
+    text = text or ""
     pattern = _pattern(terms)
     if pattern is None:
-        return mark_safe(escaped)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+        return escape(text)
+    out, last = [], 0
+    for found in pattern.finditer(text):
+        out.append(escape(text[last : found.start()]))
+        out.append(f"<mark>{escape(found.group(0))}</mark>")
+        last = found.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # every piece escaped above
 
 
 def snippet(text: str, terms: list[str], *, width: int = 110) -> str:
     """About `width` characters of `text` around the first term found, highlighted."""
     text = re.sub(r"\s+", " ", text or "").strip()
-    lowered = segment.normalise(text)
-    positions = [lowered.find(t) for t in terms if t and lowered.find(t) >= 0]
-    start = max(0, min(positions) - width // 3) if positions else 0
+    pattern = _pattern(terms)
+    found = pattern.search(text) if pattern else None
+    start = max(0, found.start() - width // 3) if found else 0
     piece = text[start : start + width]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
-    return mark_safe(f"{prefix}{highlight(piece, terms)}{suffix}")
+    return mark_safe(f"{prefix}{highlight(piece, terms)}{suffix}")  # escaped by highlight

@@ -18,7 +18,7 @@ _lock = threading.Lock()
 _state: dict = {"jieba": None, "fingerprint": "", "words": frozenset(), "longest": 0}
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-_WORD = re.compile(r"\w", re.UNICODE)
+_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter, digit or Han character
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -91,7 +91,7 @@ def document_words(text: str) -> list[str]:
     """Every search-mode word of a document, in order (duplicates kept: they count for rank)."""
     out = []
     for token in _segmenter().cut_for_search(normalise(text)):
-        if _is_word(token):
+        if _is_word(token) and len(token.encode()) < 2048:  # PostgreSQL's longest lexeme
             out.append(token)
             if len(token) > 2 and _CJK.search(token):
                 out.extend(_desk_words_inside(token))

@@ -174,10 +174,12 @@ def search_view(request):
         articles = articles.filter(published_at__date__gte=data["start"])
     if data["end"]:
         articles = articles.filter(published_at__date__lte=data["end"])
-    results = search.search(articles, query, order=data["order"] or "rank").select_related(
-        "section"
-    )
-    found = search.capped_count(search.matching(articles, query))
+    order = data["order"] or "rank"
+    filtered = any(data[name] for name in ("section", "region", "theme", "start", "end"))
+    chosen = search.plan(query, filtered=filtered, order=order)
+    results = search.search(articles, query, order=order, strategy=chosen.strategy)
+    results = results.select_related("section")
+    found = search.count(articles, query, chosen)
     paginator = Paginator(results, 20)
     paginator.count = min(found, search.COUNT_CAP)
     try:

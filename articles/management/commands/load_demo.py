@@ -16,6 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_demo(create_admin=settings.DEBUG or options["admin"])
+        if options["verbosity"] == 0:
+            return
         if report.changed:
             for line in report.created:
                 self.stdout.write(f"  新建 {line}")
