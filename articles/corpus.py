@@ -207,6 +207,9 @@ def generate(*, articles: int, seed: int = 2026, batch: int = 20_000, progress=N
         if progress:
             progress(made)
     _reset_sequences()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics for the planner and search.plan()
     return made
 
 

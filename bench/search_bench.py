@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +67,7 @@ def setup(database_url: str, articles: int) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE articles_searchentry")
-        cursor.execute("VACUUM ANALYZE articles_article")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def index_figures(rebuild: bool) -> dict:
@@ -92,18 +92,13 @@ def index_figures(rebuild: bool) -> dict:
 def run_query(query_text: str, filters: dict, order: str) -> tuple[float, int]:
     from articles import search
     from articles.models import Article
-    from regions.models import Region
+    from articles.views import search_filters
 
     started = time.perf_counter()
-    articles = Article.objects.published()
-    if "section" in filters:
-        articles = articles.filter(section__slug=filters["section"])
-    if "region" in filters:
-        articles = articles.in_region(Region.objects.get(slug=filters["region"]))
-    if "theme" in filters:
-        articles = articles.filter(themes__slug=filters["theme"])
-    if "start" in filters:
-        articles = articles.filter(published_at__date__gte=filters["start"])
+    data = dict(filters)
+    if "start" in data:
+        data["start"] = date.fromisoformat(data["start"])
+    articles = search_filters(Article.objects.published(), data)
     query = search.parse(query_text)
     chosen = search.plan(query, filtered=bool(filters), order=order)
     page = list(
