@@ -218,6 +218,7 @@ class Plan:
 
 _stats_cache: dict = {"at": 0.0, "freqs": {}, "rows": 0}
 STATS_SECONDS = 300
+PLAN_MIN_ROWS = 5000  # below this every plan is fast: keep the simplest
 
 
 def _word_stats() -> tuple[dict, int]:
@@ -244,7 +245,7 @@ def plan(query: ParsedQuery, *, filtered: bool = False, order: str = "date") -> 
     if connection.vendor != "postgresql" or not query.terms:
         return Plan("index")
     freqs, rows = _word_stats()
-    if rows < 5000 or any(term not in freqs for term in query.terms):
+    if rows < PLAN_MIN_ROWS or any(term not in freqs for term in query.terms):
         return Plan("index")  # a word rarer than every word ANALYZE kept
     # Words of one story travel together (478.92 and 万件): between independent (the product)
     # and always together (the rarest word's frequency).
