@@ -1,9 +1,10 @@
 """Copy-desk checks: warnings for the editor after saving, never reasons to refuse a save."""
 
 import re
-from html.parser import HTMLParser
 
 from django.conf import settings
+
+from .html import body_text
 
 HEADLINE_MAX_CHARS = 28
 
@@ -36,68 +37,6 @@ _ABBREVIATIONS = {
 }
 _EXAMPLES_PER_FIELD = 3
 _CONTEXT_CHARS = 2
-
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "figure",
-    "figcaption",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "br",
-    "hr",
-    "img",
-}
-_SKIPPED_TAGS = {"script", "style"}
-
-
-class _BodyText(HTMLParser):
-    """The words a reader sees: tags and attributes dropped, entities unescaped.
-
-    Blocks end in a newline so that the end of one paragraph never reads as the
-    neighbour of the next.
-    """
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIPPED_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _SKIPPED_TAGS:
-            self._skipping = max(self._skipping - 1, 0)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def body_text(html: str) -> str:
-    """`<p>合作&quot;共赢&quot;</p>` → `合作"共赢"`, one line per block."""
-    parser = _BodyText()
-    parser.feed(html or "")
-    parser.close()
-    return "".join(parser.parts)
 
 
 def _is_han(char: str) -> bool:

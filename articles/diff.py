@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 from django.utils.html import escape
 
+from .html import BLOCK_TAGS
+
 FIELDS = [
     ("kicker", "引题"),
     ("headline", "主题"),
@@ -141,35 +143,7 @@ def _elide(text: str) -> str:
 
 # Body -----------------------------------------------------------------------------------
 
-BLOCK_TAGS = {
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "figure",
-    "figcaption",
-    "div",
-    "pre",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "dl",
-    "dt",
-    "dd",
-    "section",
-    "article",
-    "aside",
-    "header",
-    "footer",
-}
+
 SKIPPED_TAGS = {"script", "style", "template"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 

@@ -6,7 +6,6 @@ matched with a tsquery of the query's terms ANDed. On SQLite each term must be o
 stored words, whole. Ranking is bounded: only the newest RANK_WINDOW matches are ranked.
 """
 
-import html
 import math
 import re
 import time
@@ -31,6 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import segment
+from .html import body_text
 from .models import Article, SearchEntry, WordVectorField
 
 MAX_QUERY_CHARS = 100
@@ -42,10 +42,6 @@ COUNT_CAP = 1000
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS_PER_WORD = 64  # enough for ranking; PostgreSQL keeps at most 256
 _QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
-# Inline tags sit inside words (<strong>雄安</strong>新区): removed without a trace. Block tags
-# end a run of text: replaced by a space.
-_INLINE_TAGS = re.compile(r"</?(?:a|b|strong|em|i|u|s|span|mark|sub|sup|code)(?:\s[^>]*)?>", re.I)
-_TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -75,8 +71,9 @@ def parse(text: str) -> ParsedQuery:
 
 
 def plain_text(body_html: str) -> str:
-    """A body's text as a reader reads it: inline tags gone, blocks apart, entities decoded."""
-    return html.unescape(_TAGS.sub(" ", _INLINE_TAGS.sub("", body_html or "")))
+    """A body's text as a reader reads it: inline tags gone (<strong>雄安</strong>新区 is one
+    word), blocks apart, entities decoded."""
+    return body_text(body_html)
 
 
 def _words(*parts: str) -> str:

@@ -144,36 +144,42 @@ def _sync(target: Article, source: Article) -> None:
         setattr(target, name, getattr(source, name))
 
 
+def _move(article: Article, user, name: str, status: str, action: str, note: str = "") -> Article:
+    """One workflow step: check it, change the status, record who and when, keep a version."""
+    current = _transition(article, user, name)
+    _apply(current, user=user, status=status)
+    _record(current, user, action, note)
+    _sync(article, current)
+    return article
+
+
+def _required(text: str, message: str) -> str:
+    if not text.strip():
+        raise TransitionRefused(message)
+    return text.strip()
+
+
 @transaction.atomic
 def article_submit(*, article: Article, user, note: str = "") -> Article:
     """A reporter sends a draft to the editors."""
-    current = _transition(article, user, "submit")
-    _apply(current, user=user, status=Article.Status.REVIEW)
-    _record(current, user, WorkflowEvent.Action.SUBMITTED, note)
-    _sync(article, current)
-    return article
+    return _move(
+        article, user, "submit", Article.Status.REVIEW, WorkflowEvent.Action.SUBMITTED, note
+    )
 
 
 @transaction.atomic
 def article_return(*, article: Article, user, note: str) -> Article:
-    """An editor sends a story back to its reporter, saying why."""
-    if not note.strip():
-        raise TransitionRefused("退回时请写明需要修改的地方。")
-    current = _transition(article, user, "return")
-    _apply(current, user=user, status=Article.Status.DRAFT)
-    _record(current, user, WorkflowEvent.Action.RETURNED, note.strip())
-    _sync(article, current)
-    return article
+    """An editor sends a story back to its reporter (or a scheduled one off the schedule)."""
+    note = _required(note, "退回时请写明需要修改的地方。")
+    return _move(article, user, "return", Article.Status.DRAFT, WorkflowEvent.Action.RETURNED, note)
 
 
 @transaction.atomic
 def article_approve(*, article: Article, user, note: str = "") -> Article:
     """An editor passes a story for publication."""
-    current = _transition(article, user, "approve")
-    _apply(current, user=user, status=Article.Status.APPROVED)
-    _record(current, user, WorkflowEvent.Action.APPROVED, note)
-    _sync(article, current)
-    return article
+    return _move(
+        article, user, "approve", Article.Status.APPROVED, WorkflowEvent.Action.APPROVED, note
+    )
 
 
 @transaction.atomic
@@ -195,22 +201,18 @@ def article_publish(*, article: Article, user, at=None) -> Article:
 @transaction.atomic
 def article_withdraw(*, article: Article, user, reason: str) -> Article:
     """The duty editor takes a story down; its URL answers 410 from now on."""
-    if not reason.strip():
-        raise TransitionRefused("撤稿时请写明原因。")
-    current = _transition(article, user, "withdraw")
-    _apply(current, user=user, status=Article.Status.WITHDRAWN)
-    _record(current, user, WorkflowEvent.Action.WITHDRAWN, reason.strip())
-    _sync(article, current)
-    return article
+    reason = _required(reason, "撤稿时请写明原因。")
+    return _move(
+        article, user, "withdraw", Article.Status.WITHDRAWN, WorkflowEvent.Action.WITHDRAWN, reason
+    )
 
 
 @transaction.atomic
 def article_correct(*, article: Article, user, kind: str, text: str) -> Correction:
     """The duty editor appends a correction or an update, shown on the article page."""
-    if not text.strip():
-        raise TransitionRefused("请写明更正或更新的内容。")
+    text = _required(text, "请写明更正或更新的内容。")
     current = _transition(article, user, "correct")
-    correction = article_add_correction(article=current, kind=kind, text=text.strip(), user=user)
+    correction = article_add_correction(article=current, kind=kind, text=text, user=user)
     note = f"{correction.get_kind_display()}：{correction.text}"
     _record(current, user, WorkflowEvent.Action.CORRECTED, note)
     _sync(article, current)
