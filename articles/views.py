@@ -155,7 +155,13 @@ class AuthorArticleListView(ArticleListView):
 def search_view(request):
     """/search/?q=…: Chinese word search over published stories, with filters and pagination."""
     form = SearchForm(request.GET or None)
-    context = {"form": form, "sections": Section.objects.all(), "query": None}
+    context = {
+        "form": form,
+        "sections": Section.objects.all(),
+        "regions": selectors.region_choices(),
+        "themes": Theme.objects.all(),
+        "query": None,
+    }
     if not form.is_bound:
         return TemplateResponse(request, "articles/search.html", context)
     if not form.is_valid():
