@@ -169,6 +169,9 @@ class _WordsRank(Func):
 
 
 IDS_CAP = 20_000  # the most matches the "index" plan hands to the article query
+MATCHING_IDS_SQL = (
+    "SELECT article_id FROM articles_searchentry WHERE vector @@ CAST(%s AS tsquery) LIMIT %s"
+)
 
 
 def _matching_ids(query: ParsedQuery) -> list[int]:
@@ -176,11 +179,7 @@ def _matching_ids(query: ParsedQuery) -> list[int]:
     the query, as the page and the count both need them."""
     if query.ids is None:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT article_id FROM articles_searchentry"
-                " WHERE vector @@ CAST(%s AS tsquery) LIMIT %s",
-                [_tsquery(query.terms), IDS_CAP + 1],
-            )
+            cursor.execute(MATCHING_IDS_SQL, [_tsquery(query.terms), IDS_CAP + 1])
             query.ids = [row[0] for row in cursor.fetchall()]
     return query.ids
 

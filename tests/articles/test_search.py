@@ -654,13 +654,24 @@ def test_gin_index_exists():
 
 
 @postgres_only
-def test_search_expression_can_use_the_gin_index():
-    """With sequential scans off, the match uses the index: its expression is the index's."""
+def test_rare_word_lookup_uses_the_gin_index():
+    """With sequential scans off, the rare-word plan's lookup of matching ids uses the index."""
     make_article(headline="雄安企业落户")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = str(search.matching(Article.objects.all(), search.parse("雄安")).explain())
+        cursor.execute(
+            f"EXPLAIN {search.MATCHING_IDS_SQL}",
+            [search._tsquery(search.parse("雄安").terms), search.IDS_CAP + 1],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "articles_searchentry_vector" in plan
+
+
+def test_common_word_walk_tests_the_stored_vector():
+    """The newest-first plan tests each story's stored vector, no words re-parsed."""
+    make_article(headline="雄安企业落户")
+    query = search.matching(Article.objects.all(), search.parse("雄安"), strategy="walk")
+    assert '"articles_searchentry"."vector" @@' in str(query.query)
 
 
 # --- rebuild_search_index --------------------------------------------------------------------
