@@ -233,12 +233,8 @@ class Article(models.Model):
 
     @property
     def is_published_now(self) -> bool:
-        """The visibility rule applied to this instance (same test as published())."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Readers can see it now: asks the one visibility rule, published(), as stored."""
+        return self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists()
 
     @property
     def last_corrected_at(self):
