@@ -9,11 +9,20 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from reversion.models import Version
 
-from . import history, search, selectors, services
+from . import history, printpage, search, selectors, services
 from .copydesk import copy_warnings
 from .diff import diff_article_versions
-from .forms import TRANSITION_FORMS, ArticleAdminForm, PreviewLinkForm
-from .models import Article, Author, Byline, Correction, PreviewLink, Section, WorkflowEvent
+from .forms import TRANSITION_FORMS, ArticleAdminForm, PreviewLinkForm, PrintPageImportForm
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    PreviewLink,
+    PrintPage,
+    Section,
+    WorkflowEvent,
+)
 from .permissions import can_edit_article
 from .views import render_article
 from .workflow import TRANSITIONS, available_transitions
@@ -59,7 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status", "section", "published_at", "byline_names", "updated_at"]
     list_display_links = ["headline"]
-    list_filter = ["status", "section", "regions", "themes", "published_at"]
+    list_filter = ["status", "section", "regions", "themes", "published_at", "print_page"]
     list_select_related = ["section"]
     search_fields = ["headline"]  # enables the search box; get_search_results does the work
     search_help_text = "按词搜索标题、正文、署名、标签、地区和主题，例如：知识产权 雄安"
@@ -372,3 +381,68 @@ class CorrectionAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["text", "article__headline"]
     autocomplete_fields = ["article"]
+
+
+@admin.register(PrintPage)
+class PrintPageAdmin(admin.ModelAdmin):
+    """Print pages as imported; 新增 is the import form (OCR text in, draft articles out)."""
+
+    list_display = ["__str__", "section", "created_at", "created_by", "article_count"]
+    list_select_related = ["section", "created_by"]
+    readonly_fields = [
+        "print_date",
+        "page",
+        "section",
+        "created_at",
+        "created_by",
+        "report_lines",
+        "source_text",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="稿件数")
+    def article_count(self, obj):
+        return obj.articles.count()
+
+    @admin.display(description="导入报告")
+    def report_lines(self, obj):
+        return format_html_join("", "<p>{}</p>", ((line,) for line in obj.report.get("lines", [])))
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("articles.import_printpage")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PrintPageImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            if upload.size > printpage.MAX_BYTES:
+                form.add_error("file", f"文件超过 {printpage.MAX_BYTES // 1024} KB 的上限。")
+            else:
+                try:
+                    report = services.print_page_import(
+                        data=upload.read(),
+                        print_date=data["print_date"],
+                        page=data["page"],
+                        section=data["section"],
+                        user=request.user,
+                        dry_run=data["dry_run"],
+                    )
+                except printpage.PrintPageError as error:
+                    form.add_error("file", str(error))
+                except services.TransitionRefused as refused:
+                    raise PermissionDenied(str(refused)) from None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "导入报纸版面",
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/articles/printpage/import.html", context)

@@ -65,6 +65,37 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class PrintPage(models.Model):
+    """One page of the print edition as OCR text, kept whole: the drafts made from it link here."""
+
+    print_date = models.DateField("见报日期")
+    page = models.PositiveSmallIntegerField("版次", default=1)
+    section = models.ForeignKey(
+        Section, verbose_name="栏目", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source_text = models.TextField("原文")
+    content_hash = models.CharField("内容指纹", max_length=64, unique=True)
+    report = models.JSONField("导入报告", default=dict, blank=True)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "报纸版面"
+        verbose_name_plural = "报纸版面"
+        ordering = ["-print_date", "page"]
+        permissions = [("import_printpage", "可导入报纸版面")]
+
+    def __str__(self):
+        return f"{self.print_date:%Y-%m-%d} 第{self.page}版"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: published status and a publication time not in the future."""
@@ -145,6 +176,15 @@ class Article(models.Model):
     )
     themes = models.ManyToManyField(
         "regions.Theme", verbose_name="主题分类", related_name="articles", blank=True
+    )
+    print_page = models.ForeignKey(
+        PrintPage,
+        verbose_name="来自版面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="由报纸版面导入时，指向保存原文的版面",
     )
     lead_image = models.ImageField("题图", upload_to="lead/%Y/%m/", blank=True)
     lead_image_caption = models.CharField("图片说明", max_length=300, blank=True)

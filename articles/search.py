@@ -35,7 +35,7 @@ from .models import Article, SearchEntry, WordVectorField
 
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 12
-RANK_WINDOW = 1000
+RANK_WINDOW = 200
 RANK_WINDOW_WALK = 100
 COUNT_CAP = 1000
 
