@@ -667,6 +667,7 @@ def test_rare_word_lookup_uses_the_gin_index():
     assert "articles_searchentry_vector" in plan
 
 
+@postgres_only
 def test_common_word_walk_tests_the_stored_vector():
     """The newest-first plan tests each story's stored vector, no words re-parsed."""
     make_article(headline="雄安企业落户")
