@@ -9,6 +9,7 @@ from taggit.forms import TagWidget
 
 from .html import clean_body
 from .models import Article, Correction, Section
+from .services import EDITABLE_FIELDS
 
 BODY_EDITOR = {
     "extensions": {
@@ -36,23 +37,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "kicker",
-            "headline",
-            "deck",
-            "slug",
-            "summary",
-            "body",
-            "source_line",
-            "dateline",
-            "section",
-            "regions",
-            "themes",
-            "tags",
-            "lead_image",
-            "lead_image_caption",
-            "lead_image_credit",
-        ]
+        # What an edit may change (the locked UPDATE's columns) and the relations saved after it;
+        # never status or publication time, which only the workflow steps set.
+        fields = [*EDITABLE_FIELDS, "regions", "themes", "tags"]
         widgets = {
             "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
             "tags": TagWidget(
