@@ -201,7 +201,16 @@ def generate(*, articles: int, seed: int = 2026, batch: int = 20_000, progress=N
             )
             title_words = corpus.words(headline)
             vector = search.vector_literal(title_words, body_words) if postgres else None
-            rows["search"].append((pk, title_words, body_words, dictionary, vector))
+            rows["search"].append(
+                (
+                    pk,
+                    title_words,
+                    body_words,
+                    dictionary,
+                    vector,
+                    None if status == "draft" else published,
+                )
+            )
         _load(rows)
         made += size
         if progress:
@@ -238,7 +247,7 @@ TABLES = {
     "tag": ("articles_taggedarticle", ("content_object_id", "tag_id")),
     "search": (
         "articles_searchentry",
-        ("article_id", "title_words", "body_words", "dictionary", "vector"),
+        ("article_id", "title_words", "body_words", "dictionary", "vector", "published_at"),
     ),
 }
 DEFAULTS = {

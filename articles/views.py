@@ -175,7 +175,9 @@ def search_view(request):
     order = data["order"] or "rank"
     filtered = any(data[name] for name in ("section", "region", "theme", "start", "end"))
     chosen = search.plan(query, filtered=filtered, order=order)
-    results = search.search(articles, query, order=order, strategy=chosen.strategy)
+    results = search.search(
+        articles, query, order=order, strategy=chosen.strategy, narrowed=filtered
+    )
     results = results.select_related("section")
     found = search.count(articles, query, chosen)
     paginator = Paginator(results, 20)

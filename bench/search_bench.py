@@ -102,9 +102,9 @@ def run_query(query_text: str, filters: dict, order: str) -> tuple[float, int]:
     query = search.parse(query_text)
     chosen = search.plan(query, filtered=bool(filters), order=order)
     page = list(
-        search.search(articles, query, order=order, strategy=chosen.strategy).select_related(
-            "section"
-        )[:20]
+        search.search(
+            articles, query, order=order, strategy=chosen.strategy, narrowed=bool(filters)
+        ).select_related("section")[:20]
     )
     found = search.count(articles, query, chosen)
     del page  # fetched for the timing: the reader sees it

@@ -748,3 +748,11 @@ def test_rebuilt_entry_matches_the_services_entry():
     _rebuild()
     after = SearchEntry.objects.values("title_words", "body_words", "dictionary").get(article=story)
     assert after == before
+
+
+def test_the_entry_keeps_the_publication_time_the_workflow_sets(people):
+    """Publishing (or rescheduling) updates the index's copy of the publication time."""
+    story = desk_story(Article.Status.APPROVED, headline="雄安新区新建学校开学")
+    services.article_publish(article=story, user=people["duty_editor"])
+    story.refresh_from_db()
+    assert SearchEntry.objects.get(article=story).published_at == story.published_at

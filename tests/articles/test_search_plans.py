@@ -61,8 +61,9 @@ def test_a_word_unknown_to_the_statistics_is_listed_from_the_index(archive):
     assert search.plan(search.parse("火星"), order="date").strategy == "index"
 
 
-def test_the_draft_is_found_by_neither_plan(archive):
-    """The visibility rule holds on both plans: story 7 is a draft."""
+@pytest.mark.parametrize("order", ["date", "rank"])
+def test_the_draft_is_found_by_neither_plan(archive, order):
+    """The visibility rule holds on both plans and both orders: story 7 is a draft."""
     draft = Article.objects.get(headline__endswith="第7期")
     for strategy in ("walk", "index"):
-        assert draft.pk not in _ids("人才", strategy=strategy, order="date")
+        assert draft.pk not in _ids("人才", strategy=strategy, order=order)
