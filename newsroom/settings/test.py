@@ -24,7 +24,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")
     }
-WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: look files up on request
+# No collectstatic in tests: whitenoise finds files where the apps keep them, on request.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 
 if env("TEST_DATABASE_NAME"):
     # Lets two suites run side by side on one PostgreSQL server.
