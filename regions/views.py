@@ -1,31 +1,68 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from articles.models import Article
 from articles.views import ArticleListView
 
+from . import selectors
 from .models import Region, Theme
 
 
 class RegionArticleListView(ArticleListView):
-    """A region's stories, including those tagged only with one of its sub-regions."""
+    """A region's stories, including those tagged only with one of its sub-regions; ?theme=slug
+    narrows them to one theme."""
 
     list_kind = "地区"
     template_name = "regions/region_detail.html"
 
     def get_subject(self):
-        return get_object_or_404(Region.objects.select_related("parent"), slug=self.kwargs["slug"])
+        region = get_object_or_404(
+            Region.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
+        self.theme = _optional(Theme, self.request.GET.get("theme"))
+        return region
 
     def filter_articles(self, queryset):
-        return queryset.in_region(self.subject)
+        queryset = queryset.in_region(self.subject)
+        return queryset.filter(themes=self.theme) if self.theme else queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(children=list(self.subject.children.all()), **kwargs)
+        in_region = Article.objects.published().in_region(self.subject)
+        return super().get_context_data(
+            children=list(self.subject.children.all()),
+            themes=selectors.themes_in(in_region),
+            theme=self.theme,
+            **kwargs,
+        )
 
 
 class ThemeArticleListView(ArticleListView):
+    """A theme's stories; ?region=slug narrows them to one region and those below it."""
+
     list_kind = "主题"
+    template_name = "regions/theme_detail.html"
 
     def get_subject(self):
-        return get_object_or_404(Theme, slug=self.kwargs["slug"])
+        theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
+        self.region = _optional(Region, self.request.GET.get("region"))
+        return theme
 
     def filter_articles(self, queryset):
-        return queryset.filter(themes=self.subject)
+        queryset = queryset.filter(themes=self.subject)
+        return queryset.in_region(self.region) if self.region else queryset
+
+    def get_context_data(self, **kwargs):
+        on_theme = Article.objects.published().filter(themes=self.subject)
+        return super().get_context_data(
+            regions=selectors.regions_in(on_theme), region=self.region, **kwargs
+        )
+
+
+def _optional(model, slug):
+    """The row a cross-filter names, None when absent; an unknown name is a 404."""
+    if not slug:
+        return None
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404("没有这个筛选条件")
+    return found

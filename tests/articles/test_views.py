@@ -416,9 +416,11 @@ QUERIES = {
     "section": 5,
     "tag": 5,
     "author": 5,
-    "theme": 5,
-    # As a list, plus the region tree (for sub-regions) and the children links.
-    "region": 7,
+    # As a list, plus the regions it touches: their counts and rows.
+    "theme": 7,
+    # As a list, plus the region tree (for sub-regions, twice), the children links, and the
+    # themes with their counts.
+    "region": 10,
 }
 
 

@@ -59,3 +59,48 @@ def test_theme_lists_its_stories_only(client):
     make_article(headline="天津人才招聘会提供岗位两万个", themes=["rencai"])
     response = client.get(reverse("regions:theme", args=["zhishichanquan"]))
     assert list(response.context["articles"]) == [story]
+
+
+def test_region_page_lists_its_themes_with_counts(client):
+    """The region page counts its stories per theme, sub-regions included."""
+    make_article(headline="丰台人才服务窗口开放", regions=["fengtai"], themes=["rencai"])
+    make_article(headline="北京人才新政发布", regions=["beijing"], themes=["rencai"])
+    make_article(headline="北京专利快审提速", regions=["beijing"], themes=["zhishichanquan"])
+    page = region_page(client, "beijing").content.decode()
+    assert '?theme=rencai">人才 <span class="count">2</span>' in page
+    assert '?theme=zhishichanquan">知识产权 <span class="count">1</span>' in page
+
+
+def test_region_cross_filter_shows_one_theme(client):
+    """/regions/hebei/?theme=zhishichanquan lists only that theme's Hebei stories."""
+    make_article(headline="保定专利导航项目启动", regions=["baoding"], themes=["zhishichanquan"])
+    make_article(headline="保定引进高层次人才", regions=["baoding"], themes=["rencai"])
+    make_article(headline="天津专利审查提速", regions=["tianjin"], themes=["zhishichanquan"])
+    response = client.get(reverse("regions:region", args=["hebei"]), {"theme": "zhishichanquan"})
+    assertContains(response, "保定专利导航项目启动")
+    assertNotContains(response, "保定引进高层次人才")
+    assertNotContains(response, "天津专利审查提速")
+
+
+def test_theme_page_lists_the_regions_it_touches(client):
+    """The theme page names the regions of its stories with counts, and filters by one."""
+    make_article(headline="雄安人才公寓交付", regions=["xiongan"], themes=["rencai"])
+    make_article(headline="滨海人才驿站开放", regions=["binhai"], themes=["rencai"])
+    page = client.get(reverse("regions:theme", args=["rencai"])).content.decode()
+    assert '?region=xiongan">雄安新区 <span class="count">1</span>' in page
+    filtered = client.get(reverse("regions:theme", args=["rencai"]), {"region": "hebei"})
+    assertContains(filtered, "雄安人才公寓交付")
+    assertNotContains(filtered, "滨海人才驿站开放")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "params"),
+    [
+        ("regions:region", ["hebei"], {"theme": "no-such-theme"}),
+        ("regions:theme", ["rencai"], {"region": "no-such-region"}),
+    ],
+    ids=["region-page", "theme-page"],
+)
+def test_unknown_cross_filter_is_not_found(client, name, args, params):
+    """A filter naming nothing is a 404, not an empty page or a 500."""
+    assert client.get(reverse(name, args=args), params).status_code == 404
