@@ -12,7 +12,13 @@ from reversion.models import Version
 from . import history, printpage, search, selectors, services
 from .copydesk import copy_warnings
 from .diff import diff_article_versions
-from .forms import TRANSITION_FORMS, ArticleAdminForm, PreviewLinkForm, PrintPageImportForm
+from .forms import (
+    TRANSITION_FORMS,
+    ArticleAdminForm,
+    BulkTaggingForm,
+    PreviewLinkForm,
+    PrintPageImportForm,
+)
 from .models import (
     Article,
     Author,
@@ -84,6 +90,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [BylineInline, CorrectionInline, WorkflowEventInline]
     list_per_page = 50
+    actions = ["bulk_tag"]
     fieldsets = [
         ("标题", {"fields": ["kicker", "headline", "deck", "slug", "opened_version"]}),
         ("正文", {"fields": ["summary", "body", "source_line", "dateline"]}),
@@ -140,6 +147,35 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html_join(
             "，", "{} {}", ((b.get_role_display(), b.author.name) for b in obj.bylines.all())
         )
+
+    @admin.action(description="批量添加或移除地区、主题分类、标签", permissions=["change"])
+    def bulk_tag(self, request, queryset):
+        """An intermediate page: choose add or remove and one region, theme or tag, then apply."""
+        editable = [a for a in queryset if can_edit_article(request.user, a)]
+        form = BulkTaggingForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            done = services.articles_bulk_tag(
+                articles=editable,
+                operation=data["operation"],
+                region=data["region"],
+                theme=data["theme"],
+                tag=data["tag"].strip(),
+            )
+            skipped = queryset.count() - done
+            note = f"，{skipped} 篇您无权修改，未处理" if skipped else ""
+            messages.success(request, f"已处理 {done} 篇稿件{note}。")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "批量修改地区、主题分类或标签",
+            "opts": self.opts,
+            "form": form,
+            "articles": queryset,
+            "editable_count": len(editable),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/bulk_tag.html", context)
 
     # --- saving: versions, optimistic locking, copy-desk warnings ---------------------------
 

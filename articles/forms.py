@@ -177,3 +177,26 @@ class PrintPageImportForm(forms.Form):
     page = forms.IntegerField(label="版次", min_value=1, max_value=999, initial=1)
     section = forms.ModelChoiceField(label="栏目", queryset=Section.objects.all(), required=False)
     dry_run = forms.BooleanField(label="只预览，不保存", required=False)
+
+
+class BulkTaggingForm(forms.Form):
+    """Add or remove one region, theme or tag on the selected articles."""
+
+    operation = forms.ChoiceField(label="操作", choices=[("add", "添加"), ("remove", "移除")])
+    region = forms.ModelChoiceField(label="地区", queryset=None, required=False)
+    theme = forms.ModelChoiceField(label="主题分类", queryset=None, required=False)
+    tag = forms.CharField(label="标签", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        from regions.models import Region, Theme
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["theme"].queryset = Theme.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [name for name in ("region", "theme", "tag") if cleaned.get(name)]
+        if len(chosen) != 1:
+            raise forms.ValidationError("请选择一个地区、一个主题分类或填写一个标签（只选一项）。")
+        return cleaned

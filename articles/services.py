@@ -450,3 +450,18 @@ def print_page_import(
         page_row.report = {"lines": report.lines()}
         page_row.save(update_fields=["report"])
     return report
+
+
+@transaction.atomic
+def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag: str = "") -> int:
+    """Add or remove one region, theme or tag on many articles; re-index them. Returns how many."""
+    articles = list(articles)
+    for article in articles:
+        if region is not None:
+            (article.regions.add if operation == "add" else article.regions.remove)(region)
+        elif theme is not None:
+            (article.themes.add if operation == "add" else article.themes.remove)(theme)
+        elif tag:
+            (article.tags.add if operation == "add" else article.tags.remove)(tag)
+        search.index_article(article)
+    return len(articles)
