@@ -119,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["admin_extra/tag-autocomplete.js"]
+        js = ["admin_extra/tag-autocomplete.js", "admin_extra/suggestions.js"]
         css = {"all": ["admin_extra/article-form.css"]}
 
     # --- permissions: the same rule as the services -----------------------------------------
@@ -221,6 +221,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["transitions"] = available_transitions(request.user, obj)
+            context["suggestions"] = selectors.tagging_suggestions(obj)
             form = context["adminform"].form
             conflict = getattr(form, "conflict", None)
             if conflict:

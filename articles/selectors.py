@@ -159,3 +159,24 @@ def desk_board(user, *, limit: int = 8) -> list[tuple[str, str, list[Article]]]:
             ),
         ),
     ]
+
+
+def tagging_suggestions(article: Article) -> dict:
+    """Regions and themes the article's text names but its tags lack. Only the most specific
+    region is offered: a sub-region's parents are implied by it (region pages include them)."""
+    from regions.suggest import suggest
+
+    from .search import plain_text
+
+    found = suggest(
+        f"{article.kicker}\n{article.headline}\n{article.deck}\n{article.summary}\n"
+        f"{plain_text(article.body)}"
+    )
+    chosen = {r.pk for r in found.regions}
+    parents = {r.parent_id for r in found.regions if r.parent_id in chosen}
+    have_regions = set(article.regions.values_list("pk", flat=True))
+    have_themes = set(article.themes.values_list("pk", flat=True))
+    return {
+        "regions": [r for r in found.regions if r.pk not in parents | have_regions],
+        "themes": [t for t in found.themes if t.pk not in have_themes],
+    }
