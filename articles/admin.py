@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from reversion.models import Version
+from taggit.models import Tag
 
 from . import history, printpage, search, selectors, services
 from .copydesk import copy_warnings
@@ -30,6 +31,7 @@ from .models import (
     WorkflowEvent,
 )
 from .permissions import can_edit_article
+from .tags import near_duplicates, tags_with_counts
 from .views import render_article
 from .workflow import TRANSITIONS, available_transitions
 
@@ -242,6 +244,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("tags/", view(self.tags_view), name="articles_article_tags"),
             path(
                 "<path:object_id>/workflow/<str:action>/",
                 view(self.transition_view),
@@ -265,6 +268,43 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def tags_view(self, request):
+        """Tag clean-up for editors: merge near-duplicates, rename, see the tags used once."""
+        if not request.user.has_perm("articles.review_article"):
+            raise PermissionDenied
+        if request.method == "POST":
+            chosen = list(Tag.objects.filter(pk__in=request.POST.getlist("tag")))
+            name = request.POST.get("name", "").strip()
+            try:
+                if request.POST.get("do") == "merge" and len(chosen) >= 2:
+                    keep = next((t for t in chosen if t.name == name), chosen[0])
+                    if name and keep.name != name:
+                        keep = services.tag_rename(tag=keep, name=name)
+                    changed = services.tags_merge(keep=keep, merge=chosen)
+                    messages.success(
+                        request, f"已合并为“{keep.name}”，{changed} 篇稿件的标签随之更新。"
+                    )
+                elif request.POST.get("do") == "rename" and len(chosen) == 1 and name:
+                    tag = services.tag_rename(tag=chosen[0], name=name)
+                    messages.success(request, f"标签已改名为“{tag.name}”。")
+                else:
+                    messages.error(
+                        request, "合并请至少勾选两个标签；改名请只勾选一个并填写新名字。"
+                    )
+            except services.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            return HttpResponseRedirect(request.path)
+        tags = list(tags_with_counts())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "标签整理",
+            "opts": self.opts,
+            "groups": near_duplicates(tags),
+            "used_once": [t for t in tags if t.uses == 1],
+            "tags": tags,
+        }
+        return TemplateResponse(request, "admin/articles/article/tags.html", context)
 
     def _article(self, request, object_id) -> Article:
         if not object_id.isdigit():

@@ -1,0 +1,93 @@
+"""Tag clean-up: near-duplicates found, merged without losing any article's tag, renamed."""
+
+import pytest
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles import search, services
+from articles.models import Article
+from articles.tags import near_duplicates, tag_key, tags_with_counts
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("专利导航", "专利 导航"), ("专利导航", "专利导航。"), ("IPv6", "ＩＰｖ６")]
+)
+def test_same_word_written_differently_has_one_key(a, b):
+    """Spaces, punctuation, width and case do not make a different tag."""
+    assert tag_key(a) == tag_key(b)
+
+
+def test_near_duplicates_are_grouped_most_used_first():
+    """专利导航 (2 stories) and 专利 导航 (1) form one group, the busier first."""
+    make_article(tags=["专利导航"])
+    make_article(tags=["专利导航"])
+    make_article(tags=["专利 导航"])
+    make_article(tags=["人才服务"])
+    groups = near_duplicates(tags_with_counts())
+    assert [[t.name for t in group] for group in groups] == [["专利导航", "专利 导航"]]
+
+
+def test_merge_keeps_every_articles_tags_under_the_kept_name():
+    """Each article keeps all its tags; the merged ones now read 专利导航, once."""
+    one = make_article(tags=["专利 导航", "人才"])
+    both = make_article(tags=["专利导航", "专利 导航"])
+    keep = Tag.objects.get(name="专利导航")
+    services.tags_merge(keep=keep, merge=list(Tag.objects.filter(name="专利 导航")))
+    assert set(one.tags.names()) == {"人才", "专利导航"}
+    assert list(both.tags.names()) == ["专利导航"]
+    assert not Tag.objects.filter(name="专利 导航").exists()
+
+
+def test_merged_tag_is_searchable_under_the_kept_name():
+    """The merged articles are re-indexed at once."""
+    story = make_article(headline="园区动态", tags=["专利 导航"])
+    keep = Tag.objects.create(name="专利导航", slug="zhuanli-daohang")
+    services.tags_merge(keep=keep, merge=list(Tag.objects.filter(name="专利 导航")))
+    found = search.matching(Article.objects.all(), search.parse("专利导航"))
+    assert list(found.values_list("pk", flat=True)) == [story.pk]
+
+
+def test_rename_to_an_existing_name_merges():
+    """Renaming 专利 导航 to 专利导航 folds it into the existing tag."""
+    story = make_article(tags=["专利 导航"])
+    make_article(tags=["专利导航"])
+    services.tag_rename(tag=Tag.objects.get(name="专利 导航"), name="专利导航")
+    assert list(story.tags.names()) == ["专利导航"]
+    assert Tag.objects.filter(name__in=["专利导航", "专利 导航"]).count() == 1
+
+
+def test_rename_gives_a_working_tag_page(client):
+    """A renamed tag gets a new slug and its page lists its stories."""
+    make_article(headline="通勤班车增开", tags=["通勤"])
+    tag = services.tag_rename(tag=Tag.objects.get(name="通勤"), name="跨省通勤")
+    response = client.get(reverse("articles:tag", args=[tag.slug]))
+    assert response.status_code == 200 and "通勤班车增开" in response.content.decode()
+
+
+def test_clean_up_page_lists_tags_used_once(client, people):
+    """Editors see every tag with its count and the ones used once marked."""
+    make_article(tags=["孤零零的标签"])
+    client.force_login(people["editor"])
+    page = client.get(reverse("admin:articles_article_tags")).content.decode()
+    assert "孤零零的标签" in page and "只用过一次" in page
+
+
+def test_clean_up_page_merges_from_a_post(client, people):
+    """Posting two tags and a name merges them under that name."""
+    make_article(tags=["专利导航"])
+    make_article(tags=["专利 导航"])
+    client.force_login(people["editor"])
+    client.post(
+        reverse("admin:articles_article_tags"),
+        {"do": "merge", "tag": list(Tag.objects.values_list("pk", flat=True)), "name": "专利导航"},
+    )
+    assert list(Tag.objects.values_list("name", flat=True)) == ["专利导航"]
+
+
+def test_reporters_cannot_use_the_clean_up_page(client, people):
+    """Tag clean-up is for editors."""
+    client.force_login(people["reporter"])
+    assert client.get(reverse("admin:articles_article_tags")).status_code == 403
