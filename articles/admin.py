@@ -17,6 +17,7 @@ from .forms import (
     TRANSITION_FORMS,
     ArticleAdminForm,
     BulkTaggingForm,
+    CoveragePeriodForm,
     PreviewLinkForm,
     PrintPageImportForm,
 )
@@ -245,6 +246,7 @@ class ArticleAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("tags/", view(self.tags_view), name="articles_article_tags"),
+            path("coverage/", view(self.coverage_view), name="articles_article_coverage"),
             path(
                 "<path:object_id>/workflow/<str:action>/",
                 view(self.transition_view),
@@ -268,6 +270,37 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def coverage_view(self, request):
+        """Coverage at a glance: region × theme for a period, weekly stories per province, and
+        the regions that have waited longest for a story."""
+        from django.utils import timezone
+
+        from regions import charts, coverage
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = CoveragePeriodForm(request.GET or None)
+        start, end, label = form.period_dates(timezone.localdate())
+        table = coverage.region_theme_table(start, end)
+        labels, series = coverage.weekly_by_province(weeks=26)
+        chart = charts.line_chart(
+            title="近六个月三地每周稿件数",
+            labels=labels,
+            series=[charts.Series(name=p.name, values=v) for p, v in series.items()],
+            x_label="周（周一起）",
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "报道覆盖",
+            "opts": self.opts,
+            "form": form,
+            "period_label": label,
+            "table": table,
+            "chart": chart,
+            "quiet": coverage.quiet_regions(limit=10),
+        }
+        return TemplateResponse(request, "admin/articles/article/coverage.html", context)
 
     def tags_view(self, request):
         """Tag clean-up for editors: merge near-duplicates, rename, see the tags used once."""

@@ -45,6 +45,7 @@ MAX_X_LABELS = 12  # shown on the x axis; the rest are thinned out
 MIN_X_SLOT = 28  # pixels per shown x label, at the least
 MAX_DESC_POINTS = 12  # values read out in full in <desc>; longer runs are cut
 MAX_DESC_SERIES = 8
+MAX_BAR_WIDTH = 64
 MAX_VALUE_LABELS = 31  # bars with their number written above them
 
 _counter = itertools.count(1)
@@ -86,17 +87,15 @@ def bar_chart(
     )
     n = len(labels)
     band = frame.band(n)
-    bar_width = band * (0.7 if band >= 4 else 0.9)
+    bar_width = min(band * (0.7 if band >= 4 else 0.9), MAX_BAR_WIDTH)
     zero = frame.y(0)
     value_texts = [_fmt(v) for v in present]
     show_values = (
         n <= MAX_VALUE_LABELS and band >= max(_text_width(t, TICK_SIZE) for t in value_texts) + 2
     )
 
-    bars, notes = (
-        ['<g class="bars" fill="%s">' % BAR_COLOUR],
-        ['<g class="values" text-anchor="middle">'],
-    )
+    bars = [f'<g class="bars" fill="{BAR_COLOUR}">']
+    notes = ['<g class="values" text-anchor="middle">']
     for i, (label, value) in enumerate(zip(labels, numbers_, strict=True)):
         if value is None:
             continue
@@ -112,7 +111,9 @@ def bar_chart(
             f"<title>{_esc(label)}：{_fmt(value)} {UNIT}</title></rect>"
         )
         if show_values:
-            y = top - 4 if value >= 0 else top + tall + TICK_SIZE + 2
+            y = (
+                top if value >= 0 else zero
+            ) - 4  # negatives: above the baseline, clear of the x labels
             notes.append(f'<text x="{_n(frame.x(i, n))}" y="{_n(y)}">{_fmt(value)}</text>')
     bars.append("</g>")
     notes.append("</g>")

@@ -1,10 +1,11 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
 
 from articles.models import Article
 from articles.views import ArticleListView
 
-from . import selectors
+from . import charts, coverage, selectors
 from .models import Region, Theme
 
 
@@ -66,3 +67,33 @@ def _optional(model, slug):
     if found is None:
         raise Http404("没有这个筛选条件")
     return found
+
+
+class OverviewView(TemplateView):
+    """京津冀 at a glance: the three provinces side by side and their stories per month."""
+
+    template_name = "regions/overview.html"
+    per_province = 5
+
+    def get_context_data(self, **kwargs):
+        root = get_object_or_404(Region, kind=Region.Kind.AREA, slug="jingjinji")
+        provinces = list(root.children.filter(kind=Region.Kind.PROVINCE))
+        columns = [
+            (
+                province,
+                list(
+                    Article.objects.published()
+                    .in_region(province)
+                    .for_listing()[: self.per_province]
+                ),
+            )
+            for province in provinces
+        ]
+        labels, series = coverage.monthly_by_province(months=12)
+        chart = charts.line_chart(
+            title="近一年京津冀三地每月稿件数",
+            labels=labels,
+            series=[charts.Series(name=p.name, values=v) for p, v in series.items()],
+            x_label="月份",
+        )
+        return super().get_context_data(root=root, columns=columns, chart=chart, **kwargs)
