@@ -43,6 +43,7 @@ PAD, RIGHT = 8, 16
 MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT = 80, 60
 MAX_X_LABELS = 12  # shown on the x axis; the rest are thinned out
 MIN_X_SLOT = 28  # pixels per shown x label, at the least
+MAX_X_LABEL_WIDTH = 96  # longer labels are cut with … rather than thinned further
 MAX_DESC_POINTS = 12  # values read out in full in <desc>; longer runs are cut
 MAX_DESC_SERIES = 8
 MAX_BAR_WIDTH = 64
@@ -111,9 +112,8 @@ def bar_chart(
             f"<title>{_esc(label)}：{_fmt(value)} {UNIT}</title></rect>"
         )
         if show_values:
-            y = (
-                top if value >= 0 else zero
-            ) - 4  # negatives: above the baseline, clear of the x labels
+            # Negatives are labelled above the baseline, clear of the x labels.
+            y = (top if value >= 0 else zero) - 4
             notes.append(f'<text x="{_n(frame.x(i, n))}" y="{_n(y)}">{_fmt(value)}</text>')
     bars.append("</g>")
     notes.append("</g>")
@@ -278,7 +278,9 @@ def _axes(frame: _Frame, labels: list[str], x_label: str) -> list[str]:
 
     n = len(labels)
     band = frame.band(n)
-    shown = max(1, min(MAX_X_LABELS, int((frame.right - frame.left) // MIN_X_SLOT)))
+    widest = max((_text_width(label, TICK_SIZE) for label in labels), default=0)
+    slot = max(MIN_X_SLOT, min(widest, MAX_X_LABEL_WIDTH) + 8)
+    shown = max(1, min(MAX_X_LABELS, int((frame.right - frame.left) // slot)))
     step = math.ceil(n / shown)
     parts.append(f'<g class="x-labels" font-size="{TICK_SIZE}" text-anchor="middle">')
     for i in range(0, n, step):
