@@ -54,47 +54,39 @@ def weekly_by_province(*, weeks: int = 26, today: date | None = None):
     today = today or timezone.localdate()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=n) for n in range(weeks)]
-    series = {}
-    for province in Region.objects.filter(kind=Region.Kind.PROVINCE):
-        counts = dict(
-            Article.objects.published()
-            .filter(published_at__gte=day_start(first))
-            .in_region(province)
-            .annotate(week=TruncWeek("published_at"))
-            .values("week")
-            .annotate(n=Count("pk"))
-            .values_list("week", "n")
-        )
-        by_day = {_as_date(week): n for week, n in counts.items()}
-        series[province] = [by_day.get(start, 0) for start in starts]
     labels = [f"{start.month}月{start.day}日" for start in starts]
-    return labels, series
+    return labels, _per_province(starts, TruncWeek)
 
 
 def monthly_by_province(*, months: int = 12, today: date | None = None):
     """(month labels, {province: [counts…]}) for the past `months` months."""
     today = today or timezone.localdate()
     year, month = today.year, today.month
-    firsts = []
+    starts = []
     for _ in range(months):
-        firsts.append(date(year, month, 1))
+        starts.append(date(year, month, 1))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    firsts.reverse()
+    starts.reverse()
+    labels = [f"{start.year % 100:02d}年{start.month}月" for start in starts]
+    return labels, _per_province(starts, TruncMonth)
+
+
+def _per_province(starts: list[date], trunc) -> dict:
+    """Published stories per province (sub-regions included) in each period from `starts`."""
     series = {}
     for province in Region.objects.filter(kind=Region.Kind.PROVINCE):
-        counts = dict(
+        counts = (
             Article.objects.published()
-            .filter(published_at__gte=day_start(firsts[0]))
+            .filter(published_at__gte=day_start(starts[0]))
             .in_region(province)
-            .annotate(month=TruncMonth("published_at"))
-            .values("month")
+            .annotate(period=trunc("published_at"))
+            .values("period")
             .annotate(n=Count("pk"))
-            .values_list("month", "n")
+            .values_list("period", "n")
         )
-        by_month = {_as_date(m): n for m, n in counts.items()}
-        series[province] = [by_month.get(first, 0) for first in firsts]
-    labels = [f"{first.year % 100:02d}年{first.month}月" for first in firsts]
-    return labels, series
+        by_start = {_as_date(period): n for period, n in counts}
+        series[province] = [by_start.get(start, 0) for start in starts]
+    return series
 
 
 def quiet_regions(*, limit: int = 10) -> list[tuple[Region, datetime | None]]:

@@ -7,31 +7,25 @@ from articles.models import Article
 from .models import Region, Theme
 
 
-def themes_in(articles) -> list[Theme]:
-    """Themes of `articles` (a queryset of published stories), most covered first, with `.count`."""
-    through = Article.themes.through
+def _counted(through, column: str, model, articles, rows):
     counts = (
         through.objects.filter(article__in=articles.values("pk"))
-        .values("theme_id")
+        .values(column)
         .annotate(n=Count("article_id"))
     )
-    by_theme = {row["theme_id"]: row["n"] for row in counts}
-    themes = list(Theme.objects.filter(pk__in=by_theme))
-    for theme in themes:
-        theme.count = by_theme[theme.pk]
-    return sorted(themes, key=lambda t: (-t.count, t.sort_order))
+    by_pk = {row[column]: row["n"] for row in counts}
+    found = list(rows.filter(pk__in=by_pk))
+    for item in found:
+        item.count = by_pk[item.pk]
+    return sorted(found, key=lambda item: (-item.count, item.sort_order))
+
+
+def themes_in(articles) -> list[Theme]:
+    """Themes of `articles` (a queryset of published stories), most covered first, with `.count`."""
+    return _counted(Article.themes.through, "theme_id", Theme, articles, Theme.objects.all())
 
 
 def regions_in(articles) -> list[Region]:
     """Regions directly tagged on `articles`, most covered first, with `.count`."""
-    through = Article.regions.through
-    counts = (
-        through.objects.filter(article__in=articles.values("pk"))
-        .values("region_id")
-        .annotate(n=Count("article_id"))
-    )
-    by_region = {row["region_id"]: row["n"] for row in counts}
-    regions = list(Region.objects.filter(pk__in=by_region).exclude(kind=Region.Kind.AREA))
-    for region in regions:
-        region.count = by_region[region.pk]
-    return sorted(regions, key=lambda r: (-r.count, r.sort_order))
+    regions = Region.objects.exclude(kind=Region.Kind.AREA)
+    return _counted(Article.regions.through, "region_id", Region, articles, regions)

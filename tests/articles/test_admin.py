@@ -7,6 +7,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from regions.models import Region, Theme
+from tests.articles.desk import new_article_form
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -40,40 +41,15 @@ def story():
 
 
 def add_form(section, author, **overrides) -> dict:
-    """The POST an editor's browser sends from the article add page."""
-    data = {
-        "kicker": "",
-        "headline": "雄安新区迎来首批疏解企业",
-        "deck": "",
-        "slug": "",
-        "summary": "",
+    """The add page's POST, with a hostile body, tags, and a status it may not set."""
+    hostile = {
         "body": '<p onclick="steal()">首批企业正式入驻。</p><script>alert("x")</script>',
-        "source_line": "本报讯",
-        "dateline": "雄安",
-        "section": section.pk,
         "tags": "疏解, 雄安",
         "status": Article.Status.PUBLISHED,
         "published_at_0": "2025-03-01",
         "published_at_1": "10:00:00",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "bylines-TOTAL_FORMS": "1",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-author": author.pk,
-        "bylines-0-role": "reporter",
-        "bylines-0-order": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
-        "events-TOTAL_FORMS": "0",
-        "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0",
-        "events-MAX_NUM_FORMS": "1000",
     }
-    return data | overrides
+    return new_article_form(section, author, **hostile) | overrides
 
 
 def test_article_changelist_answers(client, editor, story):
