@@ -276,7 +276,7 @@ class ArticleAdmin(admin.ModelAdmin):
         the regions that have waited longest for a story."""
         from django.utils import timezone
 
-        from regions import charts, coverage
+        from regions import coverage
 
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -284,10 +284,10 @@ class ArticleAdmin(admin.ModelAdmin):
         start, end, label = form.period_dates(timezone.localdate())
         table = coverage.region_theme_table(start, end)
         labels, series = coverage.weekly_by_province(weeks=26)
-        chart = charts.line_chart(
+        chart = coverage.province_chart(
             title="近六个月三地每周稿件数",
             labels=labels,
-            series=[charts.Series(name=p.name, values=v) for p, v in series.items()],
+            series=series,
             x_label="周（周一起）",
         )
         context = {

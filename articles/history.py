@@ -8,19 +8,10 @@ from taggit.models import Tag
 from regions.models import Region, Theme
 
 from .models import Article, Author, Byline, Section, TaggedArticle
+from .services import EDITABLE_FIELDS
 
-TEXT_FIELDS = [
-    "kicker",
-    "headline",
-    "deck",
-    "slug",
-    "summary",
-    "body",
-    "source_line",
-    "dateline",
-    "lead_image_caption",
-    "lead_image_credit",
-]
+# The edit form's text fields: what a version diff and a restore deal in, besides relations.
+TEXT_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("section", "lead_image")]
 
 
 def _when(value) -> str:

@@ -1,15 +1,15 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import escape_uri_path
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
+from regions.coverage import day_start
 from regions.models import Region, Theme
 
 from . import search, selectors
@@ -222,14 +222,10 @@ def search_filters(articles, data: dict):
         theme = Theme.objects.filter(slug=data["theme"]).first()
         articles = articles.filter(themes=theme) if theme else articles.none()
     if data.get("start"):
-        articles = articles.filter(published_at__gte=_day_start(data["start"]))
+        articles = articles.filter(published_at__gte=day_start(data["start"]))
     if data.get("end"):
-        articles = articles.filter(published_at__lt=_day_start(data["end"] + timedelta(days=1)))
+        articles = articles.filter(published_at__lt=day_start(data["end"] + timedelta(days=1)))
     return articles
-
-
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _without_page(request) -> str:

@@ -71,6 +71,20 @@ def monthly_by_province(*, months: int = 12, today: date | None = None):
     return labels, _per_province(starts, TruncMonth)
 
 
+def province_chart(*, title: str, labels: list[str], series: dict, x_label: str) -> str:
+    """A line per province, as drawn on the overview page and the staff dashboard."""
+    from . import charts
+
+    return charts.line_chart(
+        title=title,
+        labels=labels,
+        series=[
+            charts.Series(name=province.name, values=values) for province, values in series.items()
+        ],
+        x_label=x_label,
+    )
+
+
 def _per_province(starts: list[date], trunc) -> dict:
     """Published stories per province (sub-regions included) in each period from `starts`."""
     series = {}

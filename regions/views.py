@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from articles.views import ArticleListView
 
-from . import charts, coverage, selectors
+from . import coverage, selectors
 from .models import Region, Theme
 
 
@@ -90,10 +90,10 @@ class OverviewView(TemplateView):
             for province in provinces
         ]
         labels, series = coverage.monthly_by_province(months=12)
-        chart = charts.line_chart(
+        chart = coverage.province_chart(
             title="近一年京津冀三地每月稿件数",
             labels=labels,
-            series=[charts.Series(name=p.name, values=v) for p, v in series.items()],
+            series=series,
             x_label="月份",
         )
         return super().get_context_data(root=root, columns=columns, chart=chart, **kwargs)
