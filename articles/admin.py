@@ -135,6 +135,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def delete_model(self, request, obj):
+        services.articles_delete(articles=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.articles_delete(articles=list(queryset))
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
 
@@ -205,7 +211,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        search.index_article(article)
+        services.article_derived_refresh(article)
         counts = Article.objects.filter(pk=article.pk).aggregate(
             bylines=Count("bylines", distinct=True),
             regions=Count("regions", distinct=True),

@@ -7,15 +7,17 @@ between punctuation on its own, so a body's words are exactly its sentences' wor
 """
 
 import itertools
+import multiprocessing
 import random
 import re
 from datetime import timedelta
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from regions import coverage
 from regions.models import Region, Theme
 
 from . import demo_content, search, segment
@@ -89,7 +91,8 @@ class Corpus:
         return cached
 
 
-def _ensure_people_and_tags(corpus: Corpus, *, authors: int, tags: int):
+def _ensure_people_and_tags(corpus: Corpus, *, authors: int, tags: int) -> tuple[list, list]:
+    """Authors and tags to draw from (made when missing); returns their ids in a fixed order."""
     rng = corpus.rng
     existing = list(Author.objects.all())
     names = {a.name for a in existing}
@@ -112,114 +115,178 @@ def _ensure_people_and_tags(corpus: Corpus, *, authors: int, tags: int):
         ],
         ignore_conflicts=True,
     )
-    return list(Author.objects.all()), list(Tag.objects.all()[:tags])
+    author_ids = list(Author.objects.order_by("pk").values_list("pk", flat=True))
+    tag_ids = list(Tag.objects.order_by("pk").values_list("pk", flat=True)[:tags])
+    return author_ids, tag_ids
 
 
-def generate(*, articles: int, seed: int = 2026, batch: int = 20_000, progress=None) -> int:
-    """Add `articles` synthetic articles with their relations and search entries."""
+def _chunk_rows(corpus: Corpus, plan: dict, chunk: int) -> dict:
+    """The rows of one chunk of articles. Each chunk has its own random stream, so the corpus
+    is the same whichever process makes which chunk."""
+    rng = random.Random(f"{plan['seed']}-{chunk}")
+    first = plan["start_id"] + chunk * plan["batch"]
+    size = min(plan["batch"], plan["articles"] - chunk * plan["batch"])
+    author_ids, author_weights = plan["author_ids"], plan["author_weights"]
+    tag_ids, tag_weights = plan["tag_ids"], plan["tag_weights"]
+    now, span, dictionary = plan["now"], plan["span"], plan["dictionary"]
+    rows = {"article": [], "byline": [], "region": [], "theme": [], "tag": [], "search": []}
+    for pk in range(first, first + size):
+        region = rng.choices(corpus.regions, cum_weights=corpus.region_weights)[0]
+        theme = rng.choices(corpus.themes, cum_weights=corpus.theme_weights)[0]
+        place = rng.choice([region.name, *region.alias_list])
+        action = rng.choice(ACTIONS).format(theme=rng.choice([theme.name, *theme.keyword_list]))
+        headline = place + action
+        picks = rng.sample(range(len(corpus.sentences)), rng.randint(14, 26))
+        paragraphs = [
+            "".join(corpus.sentences[i] for i in picks[k : k + 3]) for k in range(0, len(picks), 3)
+        ]
+        summary = corpus.sentences[picks[0]]
+        # Newer years carry more stories, as an archive that grows.
+        published = now - timedelta(seconds=span * (1 - rng.random() ** 0.6))
+        status = rng.choices(STATUSES, STATUS_WEIGHTS)[0]
+        section = rng.choices(corpus.sections, cum_weights=corpus.section_weights)[0]
+        rows["article"].append(
+            (
+                pk,
+                "",
+                headline,
+                "",
+                corpus.slug(headline),
+                summary,
+                body_html(paragraphs),
+                "本报讯",
+                region.name[:2],
+                section.pk,
+                status,
+                None if status == "draft" else published,
+                published,
+                published,
+                0,
+            )
+        )
+        chosen = {
+            rng.choices(author_ids, cum_weights=author_weights)[0]
+            for _ in range(rng.choice([1, 1, 1, 2, 2, 3]))
+        }
+        for order, author_id in enumerate(chosen):
+            role = rng.choices(ROLES, ROLE_SHARES)[0]
+            rows["byline"].append((pk, author_id, role, order))
+        for region_id in {region.pk, region.parent_id} - {None}:
+            rows["region"].append((pk, region_id))
+        theme_ids = {theme.pk} | ({rng.choice(corpus.themes).pk} if rng.random() < 0.3 else set())
+        for theme_id in theme_ids:
+            rows["theme"].append((pk, theme_id))
+        for tag_id in {
+            rng.choices(tag_ids, cum_weights=tag_weights)[0] for _ in range(rng.randint(1, 4))
+        }:
+            rows["tag"].append((pk, tag_id))
+        body_words = " ".join(
+            [corpus.words(summary)]
+            + [corpus.sentence_words[i] for i in picks]
+            + [corpus.words(region.name), corpus.words(theme.name)]
+        )
+        title_words = corpus.words(headline)
+        vector = search.vector_literal(title_words, body_words) if plan["postgres"] else None
+        rows["search"].append(
+            (
+                pk,
+                title_words,
+                body_words,
+                dictionary,
+                vector,
+                None if status == "draft" else published,
+            )
+        )
+    return rows
+
+
+STATUSES = ["published", "draft", "review", "withdrawn"]
+STATUS_WEIGHTS = [970, 12, 8, 10]
+ROLES = [role for role, _ in ROLE_WEIGHTS]
+ROLE_SHARES = [share for _, share in ROLE_WEIGHTS]
+
+# Set in each worker process before it makes chunks (a fork inherits the module).
+_worker: dict = {}
+
+
+def _worker_start(plan: dict) -> None:
+    connections.close_all()  # never share the parent's connection across a fork
+    _worker["corpus"] = Corpus(plan["seed"])
+    _worker["plan"] = plan
+
+
+def _worker_chunk(chunk: int) -> int:
+    rows = _chunk_rows(_worker["corpus"], _worker["plan"], chunk)
+    _load(rows)
+    return len(rows["article"])
+
+
+def generate(
+    *, articles: int, seed: int = 2026, batch: int = 20_000, workers: int = 1, progress=None
+) -> int:
+    """Add `articles` synthetic articles with their relations and search entries.
+
+    On PostgreSQL, `workers` processes make and COPY chunks side by side, and a large load
+    drops the search GIN index first and builds it once at the end (faster than keeping it
+    up to date row by row). SQLite has one writer, so it always loads in this process.
+    """
     corpus = Corpus(seed)
     if not corpus.sections:
         raise ValueError("没有栏目：请先运行 load_demo。")
-    rng = corpus.rng
-    authors, tags = _ensure_people_and_tags(corpus, authors=300, tags=3000)
-    author_weights = _zipf_weights(len(authors), 1.0)
-    tag_weights = _zipf_weights(len(tags), 1.05)
-    now = timezone.now()
-    span = timedelta(days=3650).total_seconds()
-    start_id = (Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    dictionary = segment.fingerprint()
+    author_ids, tag_ids = _ensure_people_and_tags(corpus, authors=300, tags=3000)
     postgres = connection.vendor == "postgresql"
+    plan = {
+        "seed": seed,
+        "articles": articles,
+        "batch": batch,
+        "start_id": (Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1,
+        "author_ids": author_ids,
+        "author_weights": _zipf_weights(len(author_ids), 1.0),
+        "tag_ids": tag_ids,
+        "tag_weights": _zipf_weights(len(tag_ids), 1.05),
+        "now": timezone.now(),
+        "span": timedelta(days=3650).total_seconds(),
+        "dictionary": segment.fingerprint(),
+        "postgres": postgres,
+    }
+    chunks = range((articles + batch - 1) // batch)
+    rebuild_index = postgres and articles >= REBUILD_INDEX_FROM
+    if rebuild_index:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {search.GIN_INDEX}")
     made = 0
-    while made < articles:
-        size = min(batch, articles - made)
-        rows = {"article": [], "byline": [], "region": [], "theme": [], "tag": [], "search": []}
-        for offset in range(size):
-            pk = start_id + made + offset
-            region = rng.choices(corpus.regions, cum_weights=corpus.region_weights)[0]
-            theme = rng.choices(corpus.themes, cum_weights=corpus.theme_weights)[0]
-            headline = rng.choice([region.name, *region.alias_list]) + rng.choice(ACTIONS).format(
-                theme=rng.choice([theme.name, *theme.keyword_list])
-            )
-            picks = rng.sample(range(len(corpus.sentences)), rng.randint(14, 26))
-            paragraphs = [
-                "".join(corpus.sentences[i] for i in picks[k : k + 3])
-                for k in range(0, len(picks), 3)
-            ]
-            body = body_html(paragraphs)
-            summary = corpus.sentences[picks[0]]
-            # Newer years carry more stories, as an archive that grows.
-            age = span * (1 - rng.random() ** 0.6)
-            published = now - timedelta(seconds=age)
-            status = rng.choices(["published", "draft", "review", "withdrawn"], [970, 12, 8, 10])[0]
-            section = rng.choices(corpus.sections, cum_weights=corpus.section_weights)[0]
-            slug = corpus.slug(headline)
-            rows["article"].append(
-                (
-                    pk,
-                    "",
-                    headline,
-                    "",
-                    slug,
-                    summary,
-                    body,
-                    "本报讯",
-                    region.name[:2],
-                    section.pk,
-                    status,
-                    None if status == "draft" else published,
-                    published,
-                    published,
-                    0,
-                )
-            )
-            chosen = {
-                rng.choices(authors, cum_weights=author_weights)[0].pk
-                for _ in range(rng.choice([1, 1, 1, 2, 2, 3]))
-            }
-            for order, author_id in enumerate(chosen):
-                role = rng.choices([r for r, _ in ROLE_WEIGHTS], [w for _, w in ROLE_WEIGHTS])[0]
-                rows["byline"].append((pk, author_id, role, order))
-            region_ids = {region.pk}
-            if region.parent_id:
-                region_ids.add(region.parent_id)
-            for region_id in region_ids:
-                rows["region"].append((pk, region_id))
-            theme_ids = {theme.pk} | (
-                {rng.choice(corpus.themes).pk} if rng.random() < 0.3 else set()
-            )
-            for theme_id in theme_ids:
-                rows["theme"].append((pk, theme_id))
-            tag_ids = {
-                rng.choices(tags, cum_weights=tag_weights)[0].pk for _ in range(rng.randint(1, 4))
-            }
-            for tag_id in tag_ids:
-                rows["tag"].append((pk, tag_id))
-            body_words = " ".join(
-                [corpus.words(summary)]
-                + [corpus.sentence_words[i] for i in picks]
-                + [corpus.words(region.name), corpus.words(theme.name)]
-            )
-            title_words = corpus.words(headline)
-            vector = search.vector_literal(title_words, body_words) if postgres else None
-            rows["search"].append(
-                (
-                    pk,
-                    title_words,
-                    body_words,
-                    dictionary,
-                    vector,
-                    None if status == "draft" else published,
-                )
-            )
-        _load(rows)
-        made += size
-        if progress:
-            progress(made)
+    try:
+        if postgres and workers > 1:
+            connections.close_all()
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, initializer=_worker_start, initargs=(plan,)) as pool:
+                for size in pool.imap_unordered(_worker_chunk, chunks):
+                    made += size
+                    if progress:
+                        progress(made)
+        else:
+            for chunk in chunks:
+                rows = _chunk_rows(corpus, plan, chunk)
+                _load(rows)
+                made += len(rows["article"])
+                if progress:
+                    progress(made)
+    finally:
+        if rebuild_index:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+                cursor.execute(search.GIN_INDEX_SQL)
     _reset_sequences()
-    if connection.vendor == "postgresql":
+    coverage.rebuild()
+    if postgres:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics for the planner and search.plan()
     return made
+
+
+# From this many articles, dropping the GIN index and building it afresh beats upkeep per row.
+REBUILD_INDEX_FROM = 50_000
+INDEX_BUILD_MEMORY = "1GB"
 
 
 ARTICLE_COLUMNS = (

@@ -96,6 +96,12 @@ def entry_values(article: Article) -> dict:
     }
 
 
+# The GIN index over the stored vectors (made by migration 0005; the corpus generator drops it
+# for a large load and builds it again with this statement).
+GIN_INDEX = "articles_searchentry_vector"
+GIN_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_searchentry USING GIN (vector)"
+
+
 def vector_literal(title_words: str, body_words: str) -> str:
     """The words as PostgreSQL tsvector input: our words as they are (no parser re-splits
     them), with positions, title words weighted A and the rest D, so ts_rank can tell them apart.

@@ -19,6 +19,7 @@ from .models import (
     Correction,
     PreviewLink,
     PrintPage,
+    SearchEntry,
     TaggedArticle,
     WorkflowEvent,
 )
@@ -62,8 +63,22 @@ def article_create(
         article.tags.set(list(tags))
         article.regions.set(list(regions))
         article.themes.set(list(themes))
-        search.index_article(article)
+        article_derived_refresh(article)
     return article
+
+
+def article_derived_refresh(article: Article) -> None:
+    """Bring what is derived from an article in step with it: its search entry, and the
+    coverage counts of the day it was counted in before and of its day now."""
+    from regions import coverage
+
+    counted_before = (
+        SearchEntry.objects.filter(article_id=article.pk)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    search.index_article(article)
+    coverage.refresh_days([counted_before, article.published_at])
 
 
 @transaction.atomic
@@ -130,7 +145,7 @@ def _transition(article: Article, user, name: str) -> Article:
 
 
 def _record(article: Article, user, action: str, note: str = "", at=None) -> WorkflowEvent:
-    search.index_article(article)
+    article_derived_refresh(article)
     with reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(
@@ -453,8 +468,25 @@ def print_page_import(
 
 
 @transaction.atomic
+def articles_delete(*, articles) -> int:
+    """Delete articles for good (superusers only, in the admin) and recount their days."""
+    from regions import coverage
+
+    days = [article.published_at for article in articles]
+    deleted = 0
+    for article in articles:
+        article.delete()
+        deleted += 1
+    coverage.refresh_days(days)
+    return deleted
+
+
+@transaction.atomic
 def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag: str = "") -> int:
-    """Add or remove one region, theme or tag on many articles; re-index them. Returns how many."""
+    """Add or remove one region, theme or tag on many articles; re-index them and recount their
+    days' coverage. Returns how many."""
+    from regions import coverage
+
     articles = list(articles)
     for article in articles:
         if region is not None:
@@ -464,6 +496,8 @@ def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag:
         elif tag:
             (article.tags.add if operation == "add" else article.tags.remove)(tag)
         search.index_article(article)
+    if region is not None or theme is not None:
+        coverage.refresh_days(article.published_at for article in articles)
     return len(articles)
 
 

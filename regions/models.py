@@ -102,3 +102,29 @@ class Theme(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return split_aliases(self.keywords)
+
+
+class CoverageCount(models.Model):
+    """Published stories per Beijing day, region and theme: the summary behind the coverage
+    dashboard and the overview chart, so they stay fast at a million articles.
+
+    A region counts its sub-regions' stories too, each story once; the row without a theme is
+    the region's total. `regions.coverage` keeps the rows in step from the articles' services
+    and `manage.py rebuild_coverage` makes them afresh.
+    """
+
+    day = models.DateField("日期（北京时间）")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, related_name="+")
+    stories = models.PositiveIntegerField("稿件数")
+
+    class Meta:
+        verbose_name = "报道覆盖计数"
+        verbose_name_plural = "报道覆盖计数"
+        indexes = [
+            models.Index(fields=["day", "region"], name="coverage_day_region"),
+            models.Index(fields=["region", "theme", "day"], name="coverage_region_theme_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.region_id}/{self.theme_id or '全部'}: {self.stories}"

@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,11 +12,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, required=True, help="要生成的稿件数")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
-        parser.add_argument("--batch", type=int, default=20000, help="每批写入的稿件数")
+        parser.add_argument("--batch", type=int, default=10000, help="每批写入的稿件数")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="PostgreSQL 上并行生成的进程数（默认每核一个；SQLite 总是一个）",
+        )
 
     def handle(self, *args, **options):
-        if options["articles"] < 1 or options["batch"] < 1:
-            raise CommandError("--articles 和 --batch 必须是正整数。")
+        if min(options["articles"], options["batch"], options["workers"]) < 1:
+            raise CommandError("--articles、--batch 和 --workers 必须是正整数。")
         started = time.monotonic()
 
         def progress(done):
@@ -27,6 +34,7 @@ class Command(BaseCommand):
                 articles=options["articles"],
                 seed=options["seed"],
                 batch=options["batch"],
+                workers=options["workers"],
                 progress=progress,
             )
         except ValueError as error:
