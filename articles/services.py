@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
+from newsroom import pagecache
+
 from . import search
 from .html import clean_body
 from .models import (
@@ -79,6 +81,8 @@ def article_derived_refresh(article: Article) -> None:
     )
     search.index_article(article)
     coverage.refresh_days([counted_before, article.published_at])
+    if article.status in (Article.Status.PUBLISHED, Article.Status.WITHDRAWN):
+        pagecache.content_changed()  # readers' pages (and a scheduled time) changed
 
 
 @transaction.atomic
@@ -478,6 +482,7 @@ def articles_delete(*, articles) -> int:
         article.delete()
         deleted += 1
     coverage.refresh_days(days)
+    pagecache.content_changed()
     return deleted
 
 
@@ -498,6 +503,7 @@ def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag:
         search.index_article(article)
     if region is not None or theme is not None:
         coverage.refresh_days(article.published_at for article in articles)
+    pagecache.content_changed()
     return len(articles)
 
 
@@ -527,6 +533,7 @@ def tags_merge(*, keep, merge) -> int:
         tag.delete()
     for article in Article.objects.filter(pk__in=touched):
         search.index_article(article)
+    pagecache.content_changed()
     return len(touched)
 
 
@@ -551,4 +558,5 @@ def tag_rename(*, tag, name: str):
     tag.save()
     for article in Article.objects.filter(tags=tag):
         search.index_article(article)
+    pagecache.content_changed()
     return tag
