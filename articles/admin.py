@@ -156,6 +156,11 @@ class ArticleAdmin(admin.ModelAdmin):
             queryset = queryset.defer("body")  # the list never shows it
         return queryset
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search counts its matches only up to the readers' search cap: each one is a word test.
+        cap = search.COUNT_CAP if request.GET.get("q", "").strip() else None
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
+
     def get_search_results(self, request, queryset, search_term):
         """The readers' search machinery, over every status: Chinese words, not substrings;
         common words walk the newest stories instead of listing every match."""

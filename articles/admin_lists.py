@@ -17,9 +17,14 @@ class CappedPaginator(Paginator):
     cap = 10_000
     capped = False
 
+    def __init__(self, *args, cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap or self.cap
+
     @cached_property
     def count(self) -> int:
-        found = self.object_list[: self.cap + 1].count()
+        # Which rows are counted does not matter, so no ORDER BY: any cap + 1 rows will do.
+        found = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = found > self.cap
         return min(found, self.cap)
 
