@@ -32,3 +32,8 @@ WHITENOISE_USE_FINDERS = True
 if env("TEST_DATABASE_NAME"):
     # Lets two suites run side by side on one PostgreSQL server.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A replica alias that mirrors the test database (replicas are a PostgreSQL deployment's);
+    # only the tests of newsroom/replicas.py switch the router on, with override_settings.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
