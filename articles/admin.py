@@ -14,7 +14,6 @@ from taggit.models import Tag
 from newsroom.admin import ShownToReadersAdmin
 
 from . import history, printpage, search, selectors, services
-from .admin_lists import CappedPaginator, RegionFilter, ThemeFilter
 from .copydesk import copy_warnings
 from .diff import diff_article_versions
 from .forms import (
@@ -25,6 +24,7 @@ from .forms import (
     PreviewLinkForm,
     PrintPageImportForm,
 )
+from .lists import CappedPaginator, RegionFilter, ThemeFilter
 from .models import (
     Article,
     Author,

@@ -234,8 +234,12 @@ class Article(models.Model):
             ("share_preview", "可生成对外预览链接"),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_pub"),
-            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
+            # The readers' lists, newest first; with the id, a deep page's ids come from the
+            # index alone.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_id"),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"], name="article_section_pub_id"
+            ),
             # The admin's list, newest first over every status.
             models.Index(fields=["-published_at", "-id"], name="article_pub_id"),
         ]

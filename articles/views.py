@@ -14,6 +14,7 @@ from regions.models import Region, Theme
 
 from . import search, selectors
 from .forms import SearchForm
+from .lists import CappedPaginator
 from .models import Article, Author, Section
 from .previews import active_link_for_token
 
@@ -101,6 +102,7 @@ class ArticleListView(ListView):
 
     template_name = "articles/article_list.html"
     paginate_by = 20
+    paginator_class = CappedPaginator
     context_object_name = "articles"
     list_kind = ""
 

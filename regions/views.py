@@ -28,10 +28,9 @@ class RegionArticleListView(ArticleListView):
         return queryset.filter(themes=self.theme) if self.theme else queryset
 
     def get_context_data(self, **kwargs):
-        in_region = Article.objects.published().in_region(self.subject)
         return super().get_context_data(
             children=list(self.subject.children.all()),
-            themes=selectors.themes_in(in_region),
+            themes=selectors.themes_in_region(self.subject),
             theme=self.theme,
             **kwargs,
         )
@@ -53,9 +52,8 @@ class ThemeArticleListView(ArticleListView):
         return queryset.in_region(self.region) if self.region else queryset
 
     def get_context_data(self, **kwargs):
-        on_theme = Article.objects.published().filter(themes=self.subject)
         return super().get_context_data(
-            regions=selectors.regions_in(on_theme), region=self.region, **kwargs
+            regions=selectors.regions_on_theme(self.subject), region=self.region, **kwargs
         )
 
 

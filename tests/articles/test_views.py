@@ -410,17 +410,19 @@ def test_second_page_exists_with_fifty_stories(client, section, reporter):
 QUERIES = {
     # Stories, their bylines, the sections, one per section (one here), region strip, nav.
     "home": 6,
-    # Article, bylines, tags, regions, themes, corrections, related stories, nav.
-    "detail": 8,
+    # Article, bylines, tags, regions, themes, corrections, related candidates (the newest, those
+    # before it) and stories, nav.
+    "detail": 10,
     # Subject, count, stories, their bylines, nav.
     "section": 5,
     "tag": 5,
     "author": 5,
-    # As a list, plus the regions it touches: their counts and rows.
-    "theme": 7,
-    # As a list, plus the region tree (for sub-regions, twice), the children links, and the
-    # themes with their counts.
-    "region": 10,
+    # As a list, plus the regions it touches: the summary's counts, today's live count (with
+    # the region tree), and the region rows.
+    "theme": 9,
+    # As a list, plus the children links and the themes with their counts (summary, today live
+    # with the region tree, theme rows); the region tree for sub-regions is read once.
+    "region": 11,
 }
 
 

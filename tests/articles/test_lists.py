@@ -1,13 +1,13 @@
-"""The admin's article list stays cheap at scale: capped counting, filters without DISTINCT,
-search through the index, no scan of every date."""
+"""Lists at scale, in the admin and for readers: capped counting, deep pages by id, filters
+without DISTINCT, search through the index, no scan of every date."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.admin_lists import CappedPaginator
-from tests.factories import make_article
+from articles.lists import CappedPaginator
+from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("admin:articles_article_changelist")
@@ -73,3 +73,28 @@ def test_the_list_search_finds_chinese_words(admin_client):
     make_article(headline="天津港集装箱吞吐量创新高")
     response = admin_client.get(LIST, {"q": "人才"})
     assert _headlines(response) == {"雄安新区人才公寓交付"}
+
+
+# The readers' lists share the paginator.
+
+
+def test_a_deep_page_lists_the_same_stories_as_plain_paging(client, monkeypatch):
+    """Fetching a page by its ids first gives exactly the stories plain OFFSET paging gives."""
+    section = make_section(name="深翻页", slug="shen")
+    for hour in range(45):
+        make_article(section=section, hours_ago=hour + 1)
+    url = section.get_absolute_url()
+    plain = [a.pk for a in client.get(url, {"page": 2}).context["articles"]]
+    monkeypatch.setattr(CappedPaginator, "deep_from", 1)
+    deep = [a.pk for a in client.get(url, {"page": 2}).context["articles"]]
+    assert len(deep) == 20 and deep == plain
+
+
+def test_a_list_past_the_cap_says_more_pages(client, monkeypatch):
+    """Past the cap the list says 页以上 instead of counting every story."""
+    monkeypatch.setattr(CappedPaginator, "cap", 25)
+    section = make_section(name="很多稿件", slug="henduo")
+    for _ in range(30):
+        make_article(section=section)
+    page = client.get(section.get_absolute_url()).content.decode()
+    assert "共 2 页以上" in page
