@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from newsroom.pagecache import fragment
+
 from .models import Section
 
 
@@ -8,5 +10,7 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,
-        "nav_sections": Section.objects.only("name", "slug"),
+        "nav_sections": fragment(
+            "nav:sections", lambda: list(Section.objects.only("name", "slug"))
+        ),
     }

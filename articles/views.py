@@ -9,6 +9,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
+from newsroom.pagecache import fragment
 from regions.coverage import day_start
 from regions.models import Region, Theme
 
@@ -24,12 +25,15 @@ class HomeView(TemplateView):
     latest_count = 10
 
     def get_context_data(self, **kwargs):
-        stories = list(Article.objects.published().for_listing()[: self.latest_count + 1])
+        stories = fragment(
+            "home:latest",
+            lambda: list(Article.objects.published().for_listing()[: self.latest_count + 1]),
+        )
         return super().get_context_data(
             lead=stories[0] if stories else None,
             latest=stories[1:],
-            section_blocks=selectors.home_sections(),
-            regions=selectors.region_strip(),
+            section_blocks=fragment("home:sections", selectors.home_sections),
+            regions=fragment("regions:strip", selectors.region_strip),
             **kwargs,
         )
 
@@ -67,7 +71,8 @@ class ArticleDetailView(TemplateView):
     template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.article = selectors.article_for_reader(kwargs["pk"])
+        pk = kwargs["pk"]
+        self.article = fragment(f"article:{pk}", lambda: selectors.article_for_reader(pk))
         if self.article is None:
             return withdrawn_or_404(request, kwargs["pk"])
         canonical = self.article.get_absolute_url()
@@ -78,7 +83,9 @@ class ArticleDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             article=self.article,
-            related=selectors.related_articles(self.article),
+            related=fragment(
+                f"related:{self.article.pk}", lambda: selectors.related_articles(self.article)
+            ),
             **kwargs,
         )
 

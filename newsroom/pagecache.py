@@ -7,12 +7,17 @@ generation moves on and every page is made afresh on its next request: no waitin
 A story scheduled for later has no service call at the moment it goes live, so the generation
 also remembers the next scheduled time and moves on by itself once that time has passed.
 
+The same generations keep `fragment()`s: costly parts of readers' pages (an article with its
+relations, related stories, the home page's blocks), on with FRAGMENT_CACHE when whole pages are
+not cached or not cacheable.
+
 Only anonymous GET/HEAD requests for public pages are cached (no session cookie, not the admin,
 not previews), and only 200 responses that set no cookie and are not marked private. The cache
 is on when PAGE_CACHE_SECONDS > 0, which needs a cache shared by every worker (REDIS_URL). If the
 cache server fails, pages are served from the database as if the cache were off.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -35,7 +40,7 @@ def _cache():
 
 def content_changed() -> None:
     """Readers' pages are out of date once the current transaction commits."""
-    if settings.PAGE_CACHE_SECONDS:
+    if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE:
         transaction.on_commit(new_generation)
 
 
@@ -61,6 +66,31 @@ def new_generation() -> int:
     except Exception:  # the cache server is down: nothing is being served from it either
         logger.warning("page cache: could not start a new generation", exc_info=True)
     return generation
+
+
+# The generation read once per request by the middleware, for the fragments made during it.
+_request_generation = contextvars.ContextVar("page_generation", default=None)
+
+
+def fragment(name: str, make, *, seconds: int = 3600):
+    """`make()`, kept in the shared cache until content changes (the same generations as the
+    pages): the parts of a page that are costly to read, for when whole pages are not cached."""
+    if not settings.FRAGMENT_CACHE:
+        return make()
+    try:
+        generation = _request_generation.get() or _generation()
+        key = f"fragment:{generation}:{name}"
+        value = _cache().get(key)
+    except Exception:
+        logger.warning("fragment cache unavailable; reading the database", exc_info=True)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            _cache().set(key, value, seconds)
+        except Exception:
+            logger.warning("fragment cache: could not store %s", name, exc_info=True)
+    return value
 
 
 def _generation() -> int:
@@ -106,18 +136,23 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or not _cacheable_request(request):
+        if not (seconds or settings.FRAGMENT_CACHE) or not _cacheable_request(request):
             return self.get_response(request)
         try:
-            key = _key(request, _generation())
-            cached = _cache().get(key)
+            generation = _generation()
+            key = _key(request, generation)
+            cached = _cache().get(key) if seconds else None
         except Exception:
             logger.warning("page cache unavailable; serving from the database", exc_info=True)
             return self.get_response(request)
         if cached is not None:
             return cached
-        response = self.get_response(request)
-        if _cacheable_response(response):
+        token = _request_generation.set(generation)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_generation.reset(token)
+        if seconds and _cacheable_response(response):
             try:
                 _cache().set(key, response, seconds)
             except Exception:

@@ -133,6 +133,8 @@ else:
 # Whole readers' pages in the cache for this many seconds (newsroom/pagecache.py); emptied the
 # moment content changes. It needs a cache every worker shares, so it is off without Redis.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# Costly parts of readers' pages kept in the same shared cache, emptied the same way.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", bool(REDIS_URL))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -147,3 +147,33 @@ def test_pages_are_served_when_redis_is_down(client):
     with override_settings(CACHES=_redis_cache(port), PAGE_CACHE_SECONDS=300):
         response = client.get(reverse("articles:home"))
     assert response.status_code == 200 and "缓存坏了也能看" in response.content.decode()
+
+
+@pytest.fixture
+def fragments_only():
+    """Whole pages not cached; their costly parts are, in Redis."""
+    if not _redis_answers() and not os.environ.get("CI"):
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    with override_settings(CACHES=_redis_cache(), PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE=True):
+        pagecache.new_generation()
+        yield
+
+
+def test_an_article_page_reads_its_story_from_the_fragment_cache(
+    fragments_only, client, django_assert_max_num_queries
+):
+    """The second request for an article makes the page without reading the article again."""
+    url = make_article(headline="片段缓存中的稿件", themes=["rencai"]).get_absolute_url()
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+    assert "片段缓存中的稿件" in response.content.decode()
+
+
+def test_a_correction_shows_through_the_fragment_cache_at_once(fragments_only, client, chief):
+    """Fragments follow the same generations as pages: a correction is read afresh."""
+    article = make_article(headline="片段里的更正")
+    url = article.get_absolute_url()
+    client.get(url)
+    services.article_correct(article=article, user=chief, kind="correction", text="标题有误已更正")
+    assert "标题有误已更正" in client.get(url).content.decode()
