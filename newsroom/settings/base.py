@@ -91,6 +91,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env("DATABASE_POOL"):
+    # psycopg's connection pool (Django 5.1+), DATABASE_POOL connections per process at most,
+    # instead of one persistent connection per thread.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(env("DATABASE_POOL")),
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Readers and the writer do not block each other; a busy writer waits instead of failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
