@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +17,7 @@ from regions.models import Region, Theme
 from . import search, selectors
 from .forms import SearchForm
 from .lists import CappedPaginator
-from .models import Article, Author, Section
+from .models import Article, Author, Section, TaggedArticle
 from .previews import active_link_for_token
 
 
@@ -147,7 +148,12 @@ class TagArticleListView(ArticleListView):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def filter_articles(self, queryset):
-        return queryset.filter(tags=self.subject)
+        # EXISTS, not a join: the planner may walk the newest stories and probe the tag (a
+        # common tag) or start from the tag's rows (a rare one).
+        tagged = TaggedArticle.objects.filter(
+            content_object_id=OuterRef("pk"), tag_id=self.subject.pk
+        )
+        return queryset.filter(Exists(tagged))
 
 
 class AuthorArticleListView(ArticleListView):
