@@ -464,7 +464,14 @@ def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag:
         elif tag:
             (article.tags.add if operation == "add" else article.tags.remove)(tag)
         search.index_article(article)
+    _touch([article.pk for article in articles])
     return len(articles)
+
+
+def _touch(article_ids) -> None:
+    """Their pages and the lists they join or leave changed: move updated_at, which feeds,
+    sitemaps and Last-Modified read. The lock version stays: no edit form's text is stale."""
+    Article.objects.filter(pk__in=list(article_ids)).update(updated_at=timezone.now())
 
 
 # --- Tag clean-up -------------------------------------------------------------------------------
@@ -493,6 +500,7 @@ def tags_merge(*, keep, merge) -> int:
         tag.delete()
     for article in Article.objects.filter(pk__in=touched):
         search.index_article(article)
+    _touch(touched)
     return len(touched)
 
 
@@ -515,6 +523,8 @@ def tag_rename(*, tag, name: str):
         n += 1
         tag.slug = f"{base}_{n}"
     tag.save()
-    for article in Article.objects.filter(tags=tag):
+    tagged = list(Article.objects.filter(tags=tag))
+    for article in tagged:
         search.index_article(article)
+    _touch(article.pk for article in tagged)
     return tag
