@@ -139,7 +139,9 @@ def test_list_changed_at_is_one_query(story, django_assert_num_queries):
         assert caching.list_changed_at() == story.updated_at
 
 
-@pytest.mark.parametrize("url", ["/search/?q=京津冀", "/jingjinji/"])
+@pytest.mark.parametrize(
+    "url", ["/search/?q=京津冀", "/jingjinji/", "/robots.txt", "/sitemap.xml", "/sitemaps/news.xml"]
+)
 def test_other_public_answers_are_cacheable(client, story, url):
     assert client.get(url)["Cache-Control"] == "public, max-age=60"
 
