@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
+from django.utils.html import escape
 from taggit.models import Tag
 
 from . import caching
@@ -140,7 +141,8 @@ class ArticleFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.description
+        # Readers take the description as HTML: the plain-text summary is escaped for it.
+        return escape(article.description)
 
     def item_link(self, article):
         return article.get_absolute_url()

@@ -1,6 +1,7 @@
 """RSS and Atom feeds, read by feedparser as a feed reader would."""
 
 import calendar
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import feedparser
@@ -271,3 +272,17 @@ def test_feed_queries_do_not_grow_with_stories(
     publish(25)
     with django_assert_num_queries(queries):
         assert len(feedparser.parse(client.get(url).content).entries) == 30
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path"),
+    [
+        ("rss", "channel/item/description"),
+        ("atom", "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"),
+    ],
+)
+def test_summary_is_sent_as_html_of_its_text(client, section, fmt, path):
+    """Readers take the summary as HTML: “A<B & C” goes as A&lt;B &amp;C, never as a tag."""
+    make_article(section=section, summary="研发投入A<B & C")
+    root = ET.fromstring(client.get(feed_url("site", fmt)).content)
+    assert root.find(path).text == "研发投入A&lt;B &amp; C"

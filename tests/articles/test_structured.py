@@ -264,3 +264,12 @@ def test_home_describes_the_site_and_its_search(client, story):
         ORIGIN + "/search/?q={q}"
     )
     assert data["NewsMediaOrganization"]["name"] == "京津冀新闻"
+
+
+def test_preview_of_a_draft_claims_no_publication_time(client, people, section):
+    """An unpublished story has no published time to announce, not the text “None”."""
+    draft = make_article(section=section, status=Article.Status.DRAFT)
+    client.force_login(people["superuser"])
+    html = page(client, reverse("admin:articles_article_preview", args=[draft.pk]))
+    assert "article:published_time" not in meta(html)
+    assert json_ld(html)["NewsArticle"]["datePublished"] is None
