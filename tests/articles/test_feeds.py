@@ -12,6 +12,7 @@ from articles import services
 from articles.models import Article
 from tests.articles.desk import desk_story
 from tests.factories import make_article, make_author, make_section
+from tests.pages import anchors, links
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +287,61 @@ def test_summary_is_sent_as_html_of_its_text(client, section, fmt, path):
     make_article(section=section, summary="研发投入A<B & C")
     root = ET.fromstring(client.get(feed_url("site", fmt)).content)
     assert root.find(path).text == "研发投入A&lt;B &amp; C"
+
+
+# Where readers find the feeds
+
+
+def page_url(kind: str, *, section, author) -> str:
+    return {
+        "home": reverse("articles:home"),
+        "section": section.get_absolute_url(),
+        "tag": reverse("articles:tag", args=["商标"]),
+        "author": author.get_absolute_url(),
+        "region": reverse("regions:region", args=["beijing"]),
+        "theme": reverse("regions:theme", args=["zhishichanquan"]),
+    }[kind]
+
+
+def alternates(html) -> list[tuple[str, str]]:
+    return [(link["type"], link["href"]) for link in links(html, "alternate")]
+
+
+@pytest.mark.parametrize("kind", KINDS[1:])
+def test_list_pages_link_their_own_feeds_and_the_sites_in_the_head(
+    client, story, section, reporter, kind
+):
+    html = client.get(page_url(kind, section=section, author=reporter)).content
+    own = [feed_url(kind, fmt, section=section, author=reporter) for fmt in FORMATS]
+    assert alternates(html) == [
+        ("application/rss+xml", own[0]),
+        ("application/atom+xml", own[1]),
+        ("application/rss+xml", "/feed/"),
+        ("application/atom+xml", "/feed/atom/"),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["home", *KINDS[1:]])
+def test_home_and_list_pages_show_their_feed_links(client, story, section, reporter, kind):
+    """The feed a page offers is a visible link on it, not only in its head."""
+    html = client.get(page_url(kind, section=section, author=reporter)).content
+    shown = {a.get("href") for a in anchors(html)}
+    list_kind = "site" if kind == "home" else kind
+    for fmt in FORMATS:
+        assert feed_url(list_kind, fmt, section=section, author=reporter) in shown
+
+
+def test_article_links_its_sections_feed_and_the_sites(client, story, section):
+    html = client.get(story.get_absolute_url()).content
+    assert [href for _, href in alternates(html)] == [
+        feed_url("section", "rss", section=section),
+        feed_url("section", "atom", section=section),
+        "/feed/",
+        "/feed/atom/",
+    ]
+
+
+def test_every_page_footer_links_the_site_feed(client, story):
+    assert "/feed/" in {
+        a.get("href") for a in anchors(client.get(story.get_absolute_url()).content)
+    }
