@@ -504,7 +504,14 @@ def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag:
     if region is not None or theme is not None:
         coverage.refresh_days(article.published_at for article in articles)
     pagecache.content_changed()
+    _touch([article.pk for article in articles])
     return len(articles)
+
+
+def _touch(article_ids) -> None:
+    """Their pages and the lists they join or leave changed: move updated_at, which feeds,
+    sitemaps and Last-Modified read. The lock version stays: no edit form's text is stale."""
+    Article.objects.filter(pk__in=list(article_ids)).update(updated_at=timezone.now())
 
 
 # --- Tag clean-up -------------------------------------------------------------------------------
@@ -534,6 +541,7 @@ def tags_merge(*, keep, merge) -> int:
     for article in Article.objects.filter(pk__in=touched):
         search.index_article(article)
     pagecache.content_changed()
+    _touch(touched)
     return len(touched)
 
 
@@ -556,7 +564,9 @@ def tag_rename(*, tag, name: str):
         n += 1
         tag.slug = f"{base}_{n}"
     tag.save()
-    for article in Article.objects.filter(tags=tag):
+    tagged = list(Article.objects.filter(tags=tag))
+    for article in tagged:
         search.index_article(article)
     pagecache.content_changed()
+    _touch(article.pk for article in tagged)
     return tag

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +148,13 @@ class PageCacheMiddleware:
             logger.warning("page cache unavailable; serving from the database", exc_info=True)
             return self.get_response(request)
         if cached is not None:
-            return cached
+            # A client holding the same copy gets 304, as it would from the view itself.
+            return get_conditional_response(
+                request,
+                etag=cached.get("ETag"),
+                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                response=cached,
+            )
         token = _request_generation.set(generation)
         try:
             response = self.get_response(request)

@@ -1,11 +1,13 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from articles import caching
 from articles.models import Article
 from articles.views import ArticleListView
 
-from . import coverage, selectors
+from . import coverage, feeds, selectors
 from .models import Region, Theme
 
 
@@ -15,10 +17,12 @@ class RegionArticleListView(ArticleListView):
 
     list_kind = "地区"
     template_name = "regions/region_detail.html"
+    feed = feeds.RegionFeed()
 
     def get_subject(self):
+        # Every ancestor at once (the tree is at most four deep), for the breadcrumb.
         region = get_object_or_404(
-            Region.objects.select_related("parent"), slug=self.kwargs["slug"]
+            Region.objects.select_related("parent__parent__parent"), slug=self.kwargs["slug"]
         )
         self.theme = _optional(Theme, self.request.GET.get("theme"))
         return region
@@ -26,6 +30,9 @@ class RegionArticleListView(ArticleListView):
     def filter_articles(self, queryset):
         queryset = queryset.in_region(self.subject)
         return queryset.filter(themes=self.theme) if self.theme else queryset
+
+    def get_trail(self):
+        return [(str(r), r.get_absolute_url()) for r in [*self.subject.ancestors(), self.subject]]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -41,6 +48,7 @@ class ThemeArticleListView(ArticleListView):
 
     list_kind = "主题"
     template_name = "regions/theme_detail.html"
+    feed = feeds.ThemeFeed()
 
     def get_subject(self):
         theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
@@ -67,6 +75,7 @@ def _optional(model, slug):
     return found
 
 
+@method_decorator(caching.public, name="dispatch")
 class OverviewView(TemplateView):
     """京津冀 at a glance: the three provinces side by side and their stories per month."""
 

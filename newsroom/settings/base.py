@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every header the others add (see its docstring).
+    "newsroom.middleware.PrivateWhenPersonal",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
@@ -187,3 +189,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Seconds that browsers and a CDN may keep a public page, feed or sitemap (Cache-Control).
+READER_CACHE_SECONDS = int(env("READER_CACHE_SECONDS", "60"))

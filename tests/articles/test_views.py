@@ -408,21 +408,23 @@ def test_second_page_exists_with_fifty_stories(client, section, reporter):
 # Queries per page: the count depends on the page, never on how many stories there are.
 
 QUERIES = {
-    # Stories, their bylines, the sections, one per section (one here), region strip, nav.
-    "home": 6,
+    # The list's newest change (Last-Modified), stories, their bylines, the sections, one per
+    # section (one here), region strip, nav.
+    "home": 7,
     # Article, bylines, tags, regions, themes, corrections, related candidates (the newest, those
     # before it) and stories, nav.
     "detail": 10,
-    # Subject, count, stories, their bylines, nav.
-    "section": 5,
-    "tag": 5,
-    "author": 5,
-    # As a list, plus the regions it touches: the summary's counts, today's live count (with
-    # the region tree), and the region rows.
-    "theme": 9,
-    # As a list, plus the children links and the themes with their counts (summary, today live
-    # with the region tree, theme rows); the region tree for sub-regions is read once.
-    "region": 11,
+    # Subject, newest change, count, stories, their bylines, nav.
+    "section": 6,
+    "tag": 6,
+    "author": 6,
+    # As a list, plus the regions it touches: the coverage summary's counts, today's live count
+    # (with the region tree), and the region rows.
+    "theme": 10,
+    # As a list, plus the region tree (for sub-regions: the newest change, the list), the
+    # children links, and the themes with their counts (summary, today live with the region
+    # tree, theme rows).
+    "region": 13,
 }
 
 

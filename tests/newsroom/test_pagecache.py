@@ -177,3 +177,12 @@ def test_a_correction_shows_through_the_fragment_cache_at_once(fragments_only, c
     client.get(url)
     services.article_correct(article=article, user=chief, kind="correction", text="标题有误已更正")
     assert "标题有误已更正" in client.get(url).content.decode()
+
+
+def test_a_cached_page_answers_a_matching_conditional_request_with_304(cached_site, client):
+    """A page served from the cache still honours If-None-Match."""
+    url = make_article(headline="条件请求与缓存").get_absolute_url()
+    first = client.get(url)
+    client.get(url)  # now in the cache
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
