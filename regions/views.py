@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from articles import caching
 from articles.models import Article
 from articles.views import ArticleListView
+from newsroom.pagecache import fragment
 
 from . import coverage, feeds, selectors
 from .models import Region, Theme
@@ -37,7 +38,10 @@ class RegionArticleListView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             children=list(self.subject.children.all()),
-            themes=selectors.themes_in_region(self.subject),
+            themes=fragment(
+                f"region-themes:{self.subject.pk}",
+                lambda: selectors.themes_in_region(self.subject),
+            ),
             theme=self.theme,
             **kwargs,
         )
@@ -61,7 +65,12 @@ class ThemeArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            regions=selectors.regions_on_theme(self.subject), region=self.region, **kwargs
+            regions=fragment(
+                f"theme-regions:{self.subject.pk}",
+                lambda: selectors.regions_on_theme(self.subject),
+            ),
+            region=self.region,
+            **kwargs,
         )
 
 
