@@ -12,6 +12,7 @@ register_converter(converters.IdConverter, "id")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("", include("articles.urls")),
     path("", include("regions.urls")),
 ]
