@@ -67,7 +67,7 @@ class Page:
     plan_ms: float = 0.0  # EXPLAIN ANALYZE's execution time
     single_ms: float = 0.0  # the second request alone, through the test client
     skipped: str = ""  # why wrk did not load the page
-    busy_after_s: float = 0.0  # how long the server stayed busy once wrk had stopped
+    busy_after_s: float = 0.0  # the longest the server stayed busy after a run had stopped
     runs: list[dict] = field(default_factory=list)
     peak_kb: int = 0
     plan: list[str] = field(default_factory=list)
@@ -336,7 +336,9 @@ def check_database(url: str) -> None:
         raise Abort(f"数据库不可用：{url}（{reason}）") from None
 
 
-def setup_django(env: dict) -> None:
+def setup_django(env: dict) -> list[str]:
+    """Django with the server's settings; stops when the database lacks a migration, and
+    returns the migrations it has that this code does not (another branch's, e.g. indexes)."""
     os.environ.update(env)
     import django
 
@@ -352,6 +354,12 @@ def setup_django(env: dict) -> None:
             f"数据库缺少 {len(missing)} 个迁移（从 {first.app_label}.{first.name} 起）："
             f"先运行 DATABASE_URL={env['DATABASE_URL']} .venv/bin/python manage.py migrate"
         )
+    known = set(executor.loader.disk_migrations)
+    return sorted(
+        f"{app}.{name}"
+        for app, name in executor.recorder.applied_migrations()
+        if (app, name) not in known and app in executor.loader.migrated_apps
+    )
 
 
 def clear_page_cache() -> None:
@@ -603,11 +611,11 @@ def measure(page: Page, base: str, master: int, args, headers=()) -> None:
     url = base + page.path
     wrk(url, seconds=min(WARM_UP_SECONDS, args.duration), args=args, headers=headers)
     wait_until_idle(base)
-    page.runs = [
-        wrk(url, seconds=args.duration, args=args, headers=headers) for _ in range(args.runs)
-    ]
+    for _ in range(args.runs):
+        page.runs.append(wrk(url, seconds=args.duration, args=args, headers=headers))
+        # Each run starts on an idle server, not behind the last one's unfinished requests.
+        page.busy_after_s = max(page.busy_after_s, wait_until_idle(base))
     page.peak_kb = peak_kb(master)
-    page.busy_after_s = wait_until_idle(base)
 
 
 def wait_until_idle(base: str, *, limit: float = 900) -> float:
@@ -753,7 +761,7 @@ def run(args) -> str:
     check_database(args.database_url)
     port = free_port()
     env = server_env(args, port)
-    setup_django(env)
+    foreign_migrations = setup_django(env)
     conf = runpy.run_path(str(ROOT / "newsroom" / "gunicorn.conf.py"))
     args.connections = args.connections or conf["workers"] * conf["threads"]
     if args.connections < args.threads:
@@ -847,6 +855,14 @@ def run(args) -> str:
         "- 查询数：同样的设置、同一个数据库，用 Django 测试客户端请求一次计得"
         + ("（缓存开：第一次未命中 → 第二次命中）" if cache_on else "（先预热一次）"),
         "- 峰值 RSS：每页开始前把各工作进程的峰值（VmHWM）归零，测完取各进程 VmHWM 的最大值",
+        *(
+            [
+                f"- **⚠ 数据库里有这份代码没有的迁移：{'、'.join(foreign_migrations)}**"
+                "（别的分支迁移过；索引等可能与代码不符）"
+            ]
+            if foreign_migrations
+            else []
+        ),
         "",
         "| 页面 | URL | 请求/秒 | 占上限 | p50 ms | p99 ms | 查询数 | 峰值 RSS MB | 错误 |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -864,7 +880,7 @@ def run(args) -> str:
         )
     ]
     if failing:
-        lines += [f"**⚠ 有错误的页面：{'、'.join(failing)}**", ""]
+        lines += [f"**⚠ 有错误或未测的页面：{'、'.join(failing)}**", ""]
     if logged_errors:
         lines += [f"**⚠ gunicorn 日志里有 {logged_errors} 行错误：{log}**", ""]
     measured = [page for page in pages if page.path]
