@@ -51,6 +51,7 @@ PLAN_LINES = 12
 DEEP_PAGE = 500
 EXPLAIN_CANDIDATES = 3
 SLOW_PAGE_FACTOR = 10  # a run lasts at least this many single requests
+CEILING_PROBE_SECONDS = 2
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Page:
     skipped: str = ""  # why wrk did not load the page
     busy_after_s: float = 0.0  # the longest the server stayed busy after a run had stopped
     run_seconds: float = 0.0
+    ceiling_rps: float = 0.0  # /ping measured between this page's runs
     runs: list[dict] = field(default_factory=list)
     peak_kb: int = 0
     plan: list[str] = field(default_factory=list)
@@ -603,7 +605,9 @@ def login(port: int, username: str, password: str) -> dict:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def measure(page: Page, base: str, master: int, args, headers=()) -> None:
+def measure(page: Page, base: str, master: int, args, headers=(), *, probe: bool = True) -> None:
+    """wrk on the page: a warm-up, then the runs, each after a short run on /ping (`probe`):
+    on a shared machine the ceiling drifts, so each page is compared with its own."""
     if page.single_ms > args.duration * 1000:
         # Runs of ten single requests (minutes) would leave one request per connection behind
         # each time: the figure would cost more than it says.
@@ -615,11 +619,16 @@ def measure(page: Page, base: str, master: int, args, headers=()) -> None:
     wait_until_idle(base)
     # A slow page gets longer runs, so that every connection completes a few requests.
     page.run_seconds = max(args.duration, SLOW_PAGE_FACTOR * page.single_ms / 1000)
+    probes = []
     for _ in range(args.runs):
+        if probe:
+            probes.append(wrk(f"{base}/ping", seconds=CEILING_PROBE_SECONDS, args=args)["rps"])
+            wait_until_idle(base)
         page.runs.append(wrk(url, seconds=page.run_seconds, args=args, headers=headers))
         # Each run starts on an idle server, not behind the last one's unfinished requests.
         page.busy_after_s = max(page.busy_after_s, wait_until_idle(base))
     page.peak_kb = peak_kb(master)
+    page.ceiling_rps = statistics.median(probes) if probes else 0.0
 
 
 def wait_until_idle(base: str, *, limit: float = 900) -> float:
@@ -671,6 +680,11 @@ def soak(page: Page, base: str, master: int, args, workdir: Path) -> list[str]:
     return lines
 
 
+def _range(values) -> str:
+    values = [value for value in values if value]
+    return f"{min(values):.0f}–{max(values):.0f}" if values else "—"
+
+
 def _duration(ms: float) -> str:
     return f"{ms / 1000:.1f} s" if ms >= 1000 else f"{ms:.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
 
@@ -705,6 +719,7 @@ def row(page: Page, ceiling: float) -> str:
     if not page.completed:
         problems.append(f"{len(page.runs)} × {page.runs[0]['seconds']:g} 秒内没有完成一个请求")
     errors = f"**⚠ {'；'.join(problems)}**" if problems else "0"
+    ceiling = page.ceiling_rps or ceiling
     share = f"{rps / ceiling:.1%}" if ceiling else "—"
     return (
         f"| {page.label} | `{page.path}` | {rps:.1f} | {share} | {_ms(page.median('p50'))} "
@@ -809,7 +824,7 @@ def run(args) -> str:
 
             print(f"测上限 {ceiling[0].path} ……", flush=True)
             count_queries(ceiling[0], {}, page_cache=False)
-            measure(ceiling[0], base, master, args)
+            measure(ceiling[0], base, master, args, probe=False)
             for page in pages:
                 if page.path is None:
                     print(f"跳过 {page.label}：{page.note}", flush=True)
@@ -822,7 +837,7 @@ def run(args) -> str:
             ceiling[1] = Page("ping-end", "上限：/ping（结束时再测）", "/ping")
             print("再测上限 ……", flush=True)
             count_queries(ceiling[1], {}, page_cache=False)
-            measure(ceiling[1], base, master, args)
+            measure(ceiling[1], base, master, args, probe=False)
             soak_lines = []
             if args.soak:
                 article = next(page for page in all_pages if page.key == "article")
@@ -856,7 +871,8 @@ def run(args) -> str:
         f"{min(WARM_UP_SECONDS, args.duration):g} 秒，再测 {args.runs} 次 × {args.duration:g} 秒"
         f"（慢页每次至少是单次请求的 {SLOW_PAGE_FACTOR} 倍长），取中位数；每次开始前等服务器空闲",
         f"- 上限（/ping）开始时 {ceiling[0].median('rps'):.0f}、结束时 {ceiling[1].median('rps'):.0f} "
-        f"请求/秒；“占上限”按两者的平均 {limit:.0f} 计",
+        f"请求/秒；每页的“占上限”按该页每次测量前 {CEILING_PROBE_SECONDS} 秒的 /ping 计（取中位数，"
+        f"{_range(page.ceiling_rps for page in pages)} 请求/秒），上限行按两者的平均 {limit:.0f} 计",
         "- 查询数：同样的设置、同一个数据库，用 Django 测试客户端请求一次计得"
         + ("（缓存开：第一次未命中 → 第二次命中）" if cache_on else "（先预热一次）"),
         "- 峰值 RSS：每页开始前把各工作进程的峰值（VmHWM）归零，测完取各进程 VmHWM 的最大值",
