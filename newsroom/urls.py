@@ -12,6 +12,7 @@ register_converter(converters.IdConverter, "id")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemaps/news.xml", sitemaps.news, name="sitemap-news"),

@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,12 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def ping(request):
+    """A short answer through the whole middleware stack, without the database or a template:
+    the ceiling that `bench/load_bench.py` measures every page against."""
+    return HttpResponse("pong", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):
