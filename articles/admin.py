@@ -8,7 +8,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from reversion.models import Version
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
+
+from newsroom.admin import ShownToReadersAdmin
 
 from . import history, printpage, search, selectors, services
 from .copydesk import copy_warnings
@@ -21,6 +24,7 @@ from .forms import (
     PreviewLinkForm,
     PrintPageImportForm,
 )
+from .lists import CappedPaginator, RegionFilter, ThemeFilter
 from .models import (
     Article,
     Author,
@@ -77,11 +81,15 @@ class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status", "section", "published_at", "byline_names", "updated_at"]
     list_display_links = ["headline"]
-    list_filter = ["status", "section", "regions", "themes", "published_at", "print_page"]
+    list_filter = ["status", "section", RegionFilter, ThemeFilter, "published_at", "print_page"]
     list_select_related = ["section"]
     search_fields = ["headline"]  # enables the search box; get_search_results does the work
     search_help_text = "按词搜索标题、正文、署名、标签、地区和主题，例如：知识产权 雄安"
-    date_hierarchy = "published_at"
+    # At a million rows: no date hierarchy (it scans every date), no full count, no facets.
+    paginator = CappedPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    sortable_by = ["published_at", "updated_at"]
     autocomplete_fields = ["section", "regions", "themes"]
     readonly_fields = [
         "status",
@@ -142,14 +150,25 @@ class ArticleAdmin(admin.ModelAdmin):
         services.articles_delete(articles=list(queryset))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        queryset = super().get_queryset(request).prefetch_related("bylines__author")
+        match = request.resolver_match
+        if match and match.url_name == "articles_article_changelist":
+            queryset = queryset.defer("body")  # the list never shows it
+        return queryset
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search counts its matches only up to the readers' search cap: each one is a word test.
+        cap = search.COUNT_CAP if request.GET.get("q", "").strip() else None
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
 
     def get_search_results(self, request, queryset, search_term):
-        """The readers' search machinery, over every status: Chinese words, not substrings."""
+        """The readers' search machinery, over every status: Chinese words, not substrings;
+        common words walk the newest stories instead of listing every match."""
         query = search.parse(search_term)
         if not search_term.strip():
             return queryset, False
-        return search.matching(queryset, query), False
+        chosen = search.plan(query, order="date")
+        return search.matching(queryset, query, strategy=chosen.strategy), False
 
     @admin.display(description="署名")
     def byline_names(self, obj):
@@ -476,14 +495,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ShownToReadersAdmin):
     list_display = ["name", "slug", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ShownToReadersAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name", "slug"]
     raw_id_fields = ["user"]
@@ -491,7 +510,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(ShownToReadersAdmin):
     list_display = ["article", "kind", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["article"]
@@ -562,3 +581,12 @@ class PrintPageAdmin(admin.ModelAdmin):
             "report": report,
         }
         return TemplateResponse(request, "admin/articles/printpage/import.html", context)
+
+
+# taggit's own tag admin, with the page cache emptied when a tag is renamed or deleted there.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(ShownToReadersAdmin, TaggitTagAdmin):
+    pass

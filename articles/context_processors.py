@@ -1,12 +1,24 @@
 from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from newsroom.pagecache import fragment
 
 from .models import Section
 
 
 def site(request):
-    """The site's name and the section navigation, for every page's header."""
+    """The site's name, its feeds and the section navigation, for every page's head and header."""
     return {
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,
-        "nav_sections": Section.objects.only("name", "slug"),
+        "site_feed": {
+            "title": settings.SITE_NAME,
+            "rss": reverse("articles:feed"),
+            "atom": reverse("articles:feed-atom"),
+        },
+        # Lazy: pages that show no navigation (sitemaps, feeds) never read it.
+        "nav_sections": SimpleLazyObject(
+            lambda: fragment("nav:sections", lambda: list(Section.objects.only("name", "slug")))
+        ),
     }

@@ -4,9 +4,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from .html import body_text
 from .slugs import pinyin_slug, unique_slug
 
 
@@ -234,8 +236,17 @@ class Article(models.Model):
             ("share_preview", "可生成对外预览链接"),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_pub"),
-            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
+            # The readers' lists, newest first; with the id, a deep page's ids come from the
+            # index alone.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_id"),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"], name="article_section_pub_id"
+            ),
+            # The admin's list, newest first over every status.
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id"),
+            # A list's newest change is its newest row by updated_at: one index step, not an
+            # aggregate over every story in the list (see articles/caching.py).
+            models.Index(fields=["updated_at"], name="article_updated"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -272,6 +283,12 @@ class Article(models.Model):
         return timezone.localtime(moment).date()
 
     @property
+    def description(self) -> str:
+        """The summary, or the body's opening without one: for feeds, shares, search engines."""
+        text = " ".join((self.summary or body_text(self.body)).split())
+        return Truncator(text).chars(150)
+
+    @property
     def is_published_now(self) -> bool:
         """Readers can see it now: asks the one visibility rule, published(), as stored."""
         return self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists()
@@ -281,6 +298,14 @@ class Article(models.Model):
         """When the latest correction or update was made (uses prefetched corrections)."""
         corrections = list(self.corrections.all())
         return max(c.created_at for c in corrections) if corrections else None
+
+    @property
+    def modified_at(self):
+        """When the page readers see last changed: an edit, a correction, or the publication
+        itself (a scheduled story saved before its time). Feeds, sitemaps, structured data and
+        Last-Modified all use it. Uses prefetched corrections."""
+        moments = [self.published_at, self.updated_at, self.last_corrected_at]
+        return max((moment for moment in moments if moment is not None), default=None)
 
 
 class Byline(models.Model):

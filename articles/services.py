@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
+from newsroom import pagecache
+
 from . import search
 from .html import clean_body
 from .models import (
@@ -79,6 +81,8 @@ def article_derived_refresh(article: Article) -> None:
     )
     search.index_article(article)
     coverage.refresh_days([counted_before, article.published_at])
+    if article.status in (Article.Status.PUBLISHED, Article.Status.WITHDRAWN):
+        pagecache.content_changed()  # readers' pages (and a scheduled time) changed
 
 
 @transaction.atomic
@@ -478,6 +482,7 @@ def articles_delete(*, articles) -> int:
         article.delete()
         deleted += 1
     coverage.refresh_days(days)
+    pagecache.content_changed()
     return deleted
 
 
@@ -498,7 +503,15 @@ def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag:
         search.index_article(article)
     if region is not None or theme is not None:
         coverage.refresh_days(article.published_at for article in articles)
+    pagecache.content_changed()
+    _touch([article.pk for article in articles])
     return len(articles)
+
+
+def _touch(article_ids) -> None:
+    """Their pages and the lists they join or leave changed: move updated_at, which feeds,
+    sitemaps and Last-Modified read. The lock version stays: no edit form's text is stale."""
+    Article.objects.filter(pk__in=list(article_ids)).update(updated_at=timezone.now())
 
 
 # --- Tag clean-up -------------------------------------------------------------------------------
@@ -527,6 +540,8 @@ def tags_merge(*, keep, merge) -> int:
         tag.delete()
     for article in Article.objects.filter(pk__in=touched):
         search.index_article(article)
+    pagecache.content_changed()
+    _touch(touched)
     return len(touched)
 
 
@@ -549,6 +564,9 @@ def tag_rename(*, tag, name: str):
         n += 1
         tag.slug = f"{base}_{n}"
     tag.save()
-    for article in Article.objects.filter(tags=tag):
+    tagged = list(Article.objects.filter(tags=tag))
+    for article in tagged:
         search.index_article(article)
+    pagecache.content_changed()
+    _touch(article.pk for article in tagged)
     return tag

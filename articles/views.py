@@ -1,34 +1,49 @@
 from datetime import timedelta
+from functools import partial
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.encoding import escape_uri_path
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
 
+from newsroom.pagecache import fragment
 from regions.coverage import day_start
 from regions.models import Region, Theme
 
-from . import search, selectors
+from . import caching, feeds, search, selectors, structured
 from .forms import SearchForm
-from .models import Article, Author, Section
+from .lists import CappedPaginator
+from .models import Article, Author, Section, TaggedArticle
 from .previews import active_link_for_token
 
 
+@method_decorator(caching.public, name="dispatch")
 class HomeView(TemplateView):
     template_name = "articles/home.html"
     latest_count = 10
 
+    def get(self, request, *args, **kwargs):
+        render = partial(super().get, request, *args, **kwargs)
+        return caching.respond(request, changed_at=caching.list_changed_at(), render=render)
+
     def get_context_data(self, **kwargs):
-        stories = list(Article.objects.published().for_listing()[: self.latest_count + 1])
+        stories = fragment(
+            "home:latest",
+            lambda: list(Article.objects.published().for_listing()[: self.latest_count + 1]),
+        )
         return super().get_context_data(
             lead=stories[0] if stories else None,
             latest=stories[1:],
-            section_blocks=selectors.home_sections(),
-            regions=selectors.region_strip(),
+            section_blocks=fragment("home:sections", selectors.home_sections),
+            regions=fragment("regions:strip", selectors.region_strip),
+            structured_data=structured.home_graph(self.request),
             **kwargs,
         )
 
@@ -38,17 +53,30 @@ def render_article(request, article: Article, *, preview_banner: str = ""):
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "related": selectors.related_articles(article),
-            "preview_banner": preview_banner,
-        },
+        article_context(request, article) | {"preview_banner": preview_banner},
     )
     if preview_banner:
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def article_context(request, article: Article, *, for_readers: bool = False) -> dict:
+    """The article page's context: the story, related stories, share tags and JSON-LD. For
+    readers, related stories come from the fragment cache (a preview reads them afresh)."""
+    share = structured.article_share(request, article)
+    if for_readers:
+        related = fragment(f"related:{article.pk}", lambda: selectors.related_articles(article))
+    else:
+        related = selectors.related_articles(article)
+    return {
+        "article": article,
+        "related": related,
+        "share": share,
+        "structured_data": structured.article_graph(request, article, share),
+        "list_feed": feeds.feed_links(feeds.SectionFeed(), article.section),
+    }
 
 
 def article_preview(request, token):
@@ -60,28 +88,30 @@ def article_preview(request, token):
     return render_article(request, article, preview_banner="预览，未发布")
 
 
+@method_decorator(caching.public, name="dispatch")
 class ArticleDetailView(TemplateView):
-    """An article by its stable id; any other date or slug in the path redirects to the canonical URL."""
+    """An article by its stable id; any other date or slug in the path redirects to the canonical
+    URL. A client whose copy is as new as the story's last change gets 304."""
 
     template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.article = selectors.article_for_reader(kwargs["pk"])
+        pk = kwargs["pk"]
+        self.article = fragment(f"article:{pk}", lambda: selectors.article_for_reader(pk))
         if self.article is None:
             return withdrawn_or_404(request, kwargs["pk"])
         canonical = self.article.get_absolute_url()
         if escape_uri_path(request.path) != canonical:
             return redirect(canonical, permanent=True)
-        return super().get(request, *args, **kwargs)
+        render = partial(super().get, request, *args, **kwargs)
+        return caching.respond(request, changed_at=self.article.modified_at, render=render)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            article=self.article,
-            related=selectors.related_articles(self.article),
-            **kwargs,
-        )
+        context = article_context(self.request, self.article, for_readers=True)
+        return super().get_context_data(**context, **kwargs)
 
 
+@caching.public
 def article_shortlink(request, pk):
     article = Article.objects.published().only("pk", "slug", "published_at").filter(pk=pk).first()
     if article is None:
@@ -96,13 +126,17 @@ def withdrawn_or_404(request, pk):
     raise Http404("没有这篇稿件")
 
 
+@method_decorator(caching.public, name="dispatch")
 class ArticleListView(ListView):
-    """A paginated, newest-first list of published stories; subclasses say which."""
+    """A paginated, newest-first list of published stories; subclasses say which, and which
+    feed carries them. A client whose copy is as new as the list's last change gets 304."""
 
     template_name = "articles/article_list.html"
     paginate_by = 20
+    paginator_class = CappedPaginator
     context_object_name = "articles"
     list_kind = ""
+    feed: feeds.ArticleFeed
 
     def get_subject(self):
         raise NotImplementedError
@@ -112,17 +146,55 @@ class ArticleListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.subject = self.get_subject()
-        return super().get(request, *args, **kwargs)
+        render = partial(super().get, request, *args, **kwargs)
+        changed_at = caching.list_changed_at(self.filter_articles)
+        return caching.respond(request, changed_at=changed_at, render=render)
 
     def get_queryset(self):
         return self.filter_articles(Article.objects.published()).for_listing()
 
+    def get_description(self) -> str:
+        return f"{self.list_kind}“{self.subject}”的最新报道。"
+
+    def get_trail(self) -> list[tuple[str, str]]:
+        """The breadcrumb after 首页, ending with this list."""
+        return [(str(self.subject), self.subject_url())]
+
+    def subject_url(self) -> str:
+        return self.subject.get_absolute_url()
+
+    def get_about(self):
+        """What the list is about, for its CollectionPage (a person for an author's page)."""
+        return None
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, list_kind=self.list_kind, **kwargs)
+        context = super().get_context_data(
+            subject=self.subject,
+            list_kind=self.list_kind,
+            list_description=self.get_description(),
+            list_feed=feeds.feed_links(self.feed, self.subject),
+            **kwargs,
+        )
+        page = context["page_obj"]
+        # The list itself, without cross filters; each page of it has its own address.
+        path = self.subject_url() + (f"?page={page.number}" if page.number > 1 else "")
+        context["canonical_url"] = self.request.build_absolute_uri(path)
+        context["structured_data"] = structured.collection_graph(
+            self.request,
+            name=str(self.subject),
+            description=self.get_description(),
+            path=path,
+            trail=self.get_trail(),
+            articles=context["articles"],
+            start=page.start_index(),
+            about=self.get_about(),
+        )
+        return context
 
 
 class SectionArticleListView(ArticleListView):
     list_kind = "栏目"
+    feed = feeds.SectionFeed()
 
     def get_subject(self):
         return get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -133,17 +205,27 @@ class SectionArticleListView(ArticleListView):
 
 class TagArticleListView(ArticleListView):
     list_kind = "标签"
+    feed = feeds.TagFeed()
 
     def get_subject(self):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def filter_articles(self, queryset):
-        return queryset.filter(tags=self.subject)
+        # EXISTS, not a join: the planner may walk the newest stories and probe the tag (a
+        # common tag) or start from the tag's rows (a rare one).
+        tagged = TaggedArticle.objects.filter(
+            content_object_id=OuterRef("pk"), tag_id=self.subject.pk
+        )
+        return queryset.filter(Exists(tagged))
+
+    def subject_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.subject.slug})
 
 
 class AuthorArticleListView(ArticleListView):
     list_kind = "作者"
     template_name = "articles/author_detail.html"
+    feed = feeds.AuthorFeed()
 
     def get_subject(self):
         return get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -151,7 +233,11 @@ class AuthorArticleListView(ArticleListView):
     def filter_articles(self, queryset):
         return queryset.by_author(self.subject)
 
+    def get_about(self):
+        return structured.person(self.request, self.subject)
 
+
+@caching.public
 def search_view(request):
     """/search/?q=…: Chinese word search over published stories, with filters and pagination."""
     form = SearchForm(request.GET or None)

@@ -808,7 +808,12 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (GUNICORN_WORKERS)")
     parser.add_argument("--gunicorn-threads", type=int, help="gunicorn threads per worker")
-    parser.add_argument("--page-cache", choices=["on", "off"], default="off")
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "fragments", "off"],
+        default="off",
+        help="on: pages and fragments in Redis; fragments: only fragments; off: no Redis",
+    )
     parser.add_argument(
         "--redis-db", type=int, default=8, help="Redis database for --page-cache on (emptied)"
     )
@@ -818,6 +823,13 @@ def parse_args():
         "--output", type=Path, help="default bench/results/load-<N>-cache-<on|off>.md"
     )
     return parser.parse_args()
+
+
+CACHE_MODES = {
+    "on": "页面缓存开（Redis，片段缓存也开）",
+    "fragments": "页面缓存关、片段缓存开（Redis）",
+    "off": "不用缓存（页面、片段都关）",
+}
 
 
 def server_env(args, port: int) -> dict:
@@ -834,7 +846,8 @@ def server_env(args, port: int) -> dict:
         "PAGE_CACHE_SECONDS": "300" if args.page_cache == "on" else "0",
     }
     env.pop("REDIS_URL", None)
-    if args.page_cache == "on":
+    env["FRAGMENT_CACHE"] = "false" if args.page_cache == "off" else "true"
+    if args.page_cache != "off":
         env["REDIS_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
@@ -849,7 +862,7 @@ def render(facts: Facts, args) -> str:
     """The Markdown report: header, table, notes, the slowest queries' plans, the soak."""
     limit = statistics.mean(page.median("rps") for page in facts.ceiling)
     lines = [
-        f"## 负载基准：{facts.total} 篇稿件（PostgreSQL），页面缓存{'开' if facts.cache_on else '关'}",
+        f"## 负载基准：{facts.total} 篇稿件（PostgreSQL），{CACHE_MODES[args.page_cache]}",
         "",
         f"- {facts.started_at:%Y-%m-%d %H:%M %Z}；提交 {git_commit()}；{os.cpu_count()} 核（{cpu_model()}），"
         f"开始时负载 {facts.load_before}，结束时 {load_average()}",
@@ -857,7 +870,8 @@ def render(facts: Facts, args) -> str:
         f"newsroom.settings.prod，{facts.conf['workers']} 个工作进程 × {facts.conf['threads']} 线程（gthread），"
         f"max_requests {facts.conf['max_requests'] or '不限'}，无访问日志，DEBUG=false",
         "- 环回地址上的明文 HTTP：SECURE_SSL_REDIRECT=false（生产的 HTTPS 由前面的 TLS 代理负责）",
-        f"- 页面缓存：PAGE_CACHE_SECONDS={facts.env['PAGE_CACHE_SECONDS']}"
+        f"- 页面缓存：PAGE_CACHE_SECONDS={facts.env['PAGE_CACHE_SECONDS']}，"
+        f"FRAGMENT_CACHE={facts.env['FRAGMENT_CACHE']}"
         + (
             f"，REDIS_URL={facts.env['REDIS_URL']}（开始时清空）"
             if facts.cache_on
@@ -957,7 +971,7 @@ def run(args) -> str:
     args.connections = args.connections or conf["workers"] * conf["threads"]
     if args.connections < args.threads:
         raise Abort("--connections 不能少于 --threads")
-    cache_on = args.page_cache == "on"
+    cache_on = args.page_cache != "off"
     if cache_on:
         clear_page_cache()
 

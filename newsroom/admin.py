@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from articles.selectors import desk_board
 
+from . import pagecache
+
 
 class NewsroomAdminSite(admin.AdminSite):
     """The Django admin with the desk's board on its front page."""
@@ -13,3 +15,20 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         return super().index(request, {"desk": desk_board(request.user), **(extra_context or {})})
+
+
+class ShownToReadersAdmin(admin.ModelAdmin):
+    """For models that readers' pages show (sections, authors, regions …): a change in the admin
+    empties the page cache, as the services do for articles."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pagecache.content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pagecache.content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pagecache.content_changed()

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
-from . import converters, views
+from . import converters, sitemaps, views
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -13,6 +13,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemaps/news.xml", sitemaps.news, name="sitemap-news"),
+    path(
+        "sitemaps/articles-<yyyy:year>-<dd:month>.xml",
+        sitemaps.articles_of_month,
+        name="sitemap-articles",
+    ),
+    path("sitemaps/<slug:section>.xml", sitemaps.listing, name="sitemap"),
     path("", include("articles.urls")),
     path("", include("regions.urls")),
 ]

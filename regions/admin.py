@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from newsroom.admin import ShownToReadersAdmin
+
 from . import coverage
 from .models import Region, Theme
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ShownToReadersAdmin):
     list_display = ["name", "slug", "kind", "parent", "sort_order"]
     list_filter = ["kind", "parent"]
     list_select_related = ["parent"]
@@ -24,7 +26,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ShownToReadersAdmin):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name", "slug", "keywords"]
     fieldsets = [

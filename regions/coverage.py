@@ -198,6 +198,24 @@ def _today() -> Counter:
         )
 
 
+def totals(*, region: Region | None = None, theme: Theme | None = None) -> Counter:
+    """All-time published stories of one region per theme ({theme id: n}), or of one theme per
+    region ({region id: n}, sub-regions counted in their parents)."""
+    today = timezone.localdate()
+    stored = CoverageCount.objects.filter(day__lt=today)
+    if region is not None:
+        stored, key = stored.filter(region=region, theme__isnull=False), "theme_id"
+    else:
+        stored, key = stored.filter(theme=theme), "region_id"
+    counts = Counter(dict(stored.values(key).annotate(n=Sum("stories")).values_list(key, "n")))
+    for (region_id, theme_id), n in _today().items():
+        if region is not None and region_id == region.pk and theme_id is not None:
+            counts[theme_id] += n
+        elif region is None and theme_id == theme.pk:
+            counts[region_id] += n
+    return counts
+
+
 def _cells(start: date, end: date) -> Counter:
     """{(region id, theme id or None): stories} over [start, end]."""
     today = timezone.localdate()

@@ -1,11 +1,14 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from articles import caching
 from articles.models import Article
 from articles.views import ArticleListView
+from newsroom.pagecache import fragment
 
-from . import coverage, selectors
+from . import coverage, feeds, selectors
 from .models import Region, Theme
 
 
@@ -15,10 +18,12 @@ class RegionArticleListView(ArticleListView):
 
     list_kind = "地区"
     template_name = "regions/region_detail.html"
+    feed = feeds.RegionFeed()
 
     def get_subject(self):
+        # Every ancestor at once (the tree is at most four deep), for the breadcrumb.
         region = get_object_or_404(
-            Region.objects.select_related("parent"), slug=self.kwargs["slug"]
+            Region.objects.select_related("parent__parent__parent"), slug=self.kwargs["slug"]
         )
         self.theme = _optional(Theme, self.request.GET.get("theme"))
         return region
@@ -27,11 +32,16 @@ class RegionArticleListView(ArticleListView):
         queryset = queryset.in_region(self.subject)
         return queryset.filter(themes=self.theme) if self.theme else queryset
 
+    def get_trail(self):
+        return [(str(r), r.get_absolute_url()) for r in [*self.subject.ancestors(), self.subject]]
+
     def get_context_data(self, **kwargs):
-        in_region = Article.objects.published().in_region(self.subject)
         return super().get_context_data(
             children=list(self.subject.children.all()),
-            themes=selectors.themes_in(in_region),
+            themes=fragment(
+                f"region-themes:{self.subject.pk}",
+                lambda: selectors.themes_in_region(self.subject),
+            ),
             theme=self.theme,
             **kwargs,
         )
@@ -42,6 +52,7 @@ class ThemeArticleListView(ArticleListView):
 
     list_kind = "主题"
     template_name = "regions/theme_detail.html"
+    feed = feeds.ThemeFeed()
 
     def get_subject(self):
         theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
@@ -53,9 +64,13 @@ class ThemeArticleListView(ArticleListView):
         return queryset.in_region(self.region) if self.region else queryset
 
     def get_context_data(self, **kwargs):
-        on_theme = Article.objects.published().filter(themes=self.subject)
         return super().get_context_data(
-            regions=selectors.regions_in(on_theme), region=self.region, **kwargs
+            regions=fragment(
+                f"theme-regions:{self.subject.pk}",
+                lambda: selectors.regions_on_theme(self.subject),
+            ),
+            region=self.region,
+            **kwargs,
         )
 
 
@@ -69,6 +84,7 @@ def _optional(model, slug):
     return found
 
 
+@method_decorator(caching.public, name="dispatch")
 class OverviewView(TemplateView):
     """京津冀 at a glance: the three provinces side by side and their stories per month."""
 

@@ -11,6 +11,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE_SECONDS = 0  # tests that exercise it turn it on with a real Redis
+FRAGMENT_CACHE = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -31,3 +33,8 @@ WHITENOISE_USE_FINDERS = True
 if env("TEST_DATABASE_NAME"):
     # Lets two suites run side by side on one PostgreSQL server.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A replica alias that mirrors the test database (replicas are a PostgreSQL deployment's);
+    # only the tests of newsroom/replicas.py switch the router on, with override_settings.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

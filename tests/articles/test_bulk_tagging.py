@@ -1,8 +1,11 @@
 """Bulk actions on the article list: add or remove a region, theme or tag."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import search
 from articles.models import Article
@@ -85,3 +88,16 @@ def test_stories_the_user_may_not_edit_are_left_alone(client, people):
     assert own.regions.filter(slug="baoding").exists()
     assert not others.regions.exists()
     assert response.status_code == 302
+
+
+def test_bulk_change_moves_the_stories_updated_time(client, people):
+    """Stories that gained a region changed for readers: their updated time moves, their lock
+    version (what an open edit form checks) does not."""
+    story = make_article()
+    earlier = timezone.now() - timedelta(hours=5)
+    Article.objects.filter(pk=story.pk).update(updated_at=earlier)
+    client.force_login(people["superuser"])
+    _apply(client, [story], region=Region.objects.get(slug="baoding").pk)
+    stored = Article.objects.get(pk=story.pk)
+    assert stored.updated_at > earlier
+    assert stored.lock_version == story.lock_version

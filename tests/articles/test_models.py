@@ -1,11 +1,12 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Author
+from articles.models import Article, Author, Correction
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,30 @@ def test_published_without_time_is_refused_by_the_database():
     section = make_section()
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.create(headline="绕过校验", section=section, status="published")
+
+
+def test_modified_at_of_a_scheduled_story_is_its_publication():
+    """Saved before its time, a scheduled story first changes for readers when it appears."""
+    when = timezone.now() + timedelta(hours=3)
+    story = make_article(published_at=when)
+    assert story.modified_at == when
+
+
+def test_modified_at_follows_a_correction_dated_after_the_last_save():
+    """A correction later than the last save is the story's last change."""
+    story = make_article()
+    later = timezone.now() + timedelta(minutes=5)
+    Correction.objects.create(article=story, text="更正。", created_at=later)
+    assert Article.objects.get(pk=story.pk).modified_at == later
+
+
+def test_description_is_the_summary():
+    assert make_article(summary="三地联合发布数据。").description == "三地联合发布数据。"
+
+
+def test_description_without_a_summary_is_the_bodys_opening():
+    """No summary: the body's text, tags gone, cut to 150 characters."""
+    story = make_article(summary="", body="<p>" + "京津冀" * 60 + "</p>")
+    assert story.description.startswith("京津冀京津冀")
+    assert "<" not in story.description
+    assert len(story.description) == 150

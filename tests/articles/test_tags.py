@@ -1,7 +1,10 @@
 """Tag clean-up: near-duplicates found, merged without losing any article's tag, renamed."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles import search, services
@@ -91,3 +94,27 @@ def test_reporters_cannot_use_the_clean_up_page(client, people):
     """Tag clean-up is for editors."""
     client.force_login(people["reporter"])
     assert client.get(reverse("admin:articles_article_tags")).status_code == 403
+
+
+def _age(article, hours=5):
+    """Pretend the article last changed `hours` ago; returns that time."""
+    when = timezone.now() - timedelta(hours=hours)
+    Article.objects.filter(pk=article.pk).update(updated_at=when)
+    return when
+
+
+def test_merge_moves_the_stories_updated_time():
+    """A merge changes the tag the story pages show: their updated time (Last-Modified) moves."""
+    story = make_article(tags=["专利 导航"])
+    before = _age(story)
+    keep = Tag.objects.create(name="专利导航", slug="zhuanli-daohang")
+    services.tags_merge(keep=keep, merge=list(Tag.objects.filter(name="专利 导航")))
+    assert Article.objects.get(pk=story.pk).updated_at > before
+
+
+def test_rename_moves_the_stories_updated_time():
+    """A renamed tag reads differently on its stories' pages: their updated time moves."""
+    story = make_article(tags=["专利 导航"])
+    before = _age(story)
+    services.tag_rename(tag=Tag.objects.get(name="专利 导航"), name="专利导航服务")
+    assert Article.objects.get(pk=story.pk).updated_at > before

@@ -408,19 +408,23 @@ def test_second_page_exists_with_fifty_stories(client, section, reporter):
 # Queries per page: the count depends on the page, never on how many stories there are.
 
 QUERIES = {
-    # Stories, their bylines, the sections, one per section (one here), region strip, nav.
-    "home": 6,
-    # Article, bylines, tags, regions, themes, corrections, related stories, nav.
-    "detail": 8,
-    # Subject, count, stories, their bylines, nav.
-    "section": 5,
-    "tag": 5,
-    "author": 5,
-    # As a list, plus the regions it touches: their counts and rows.
-    "theme": 7,
-    # As a list, plus the region tree (for sub-regions, twice), the children links, and the
-    # themes with their counts.
-    "region": 10,
+    # The list's newest change (Last-Modified), stories, their bylines, the sections, one per
+    # section (one here), region strip, nav.
+    "home": 7,
+    # Article, bylines, tags, regions, themes, corrections, related candidates (the newest, those
+    # before it) and stories, nav.
+    "detail": 10,
+    # Subject, newest change, count, stories, their bylines, nav.
+    "section": 6,
+    "tag": 6,
+    "author": 6,
+    # As a list, plus the regions it touches: the coverage summary's counts, today's live count
+    # (with the region tree), and the region rows.
+    "theme": 10,
+    # As a list, plus the region tree (for sub-regions: the newest change, the list), the
+    # children links, and the themes with their counts (summary, today live with the region
+    # tree, theme rows).
+    "region": 13,
 }
 
 

@@ -4,9 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connection
-
-from tests.servers import database_url, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -20,13 +17,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture
-def gunicorn_server(django_db_serialized_rollback, transactional_db):
-    """gunicorn with the project's own config, serving the committed test database."""
-    with gunicorn(database_url=database_url(connection.settings_dict)) as base:
-        yield base
 
 
 @pytest.fixture

@@ -1,0 +1,21 @@
+"""Keeps answers made for one person out of shared caches."""
+
+from django.utils.cache import has_vary_header, patch_cache_control
+
+
+class PrivateWhenPersonal:
+    """A reader's page is marked public (articles.caching.public) so that a CDN may keep it.
+    If the answer also sets a cookie (a CSRF token, a session) or varies with the cookie, it
+    was made for one person: it becomes private, whatever the view said. First in MIDDLEWARE,
+    so it sees the headers every other middleware added."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        directives = response.get("Cache-Control", "")
+        personal = response.cookies or has_vary_header(response, "Cookie")
+        if "public" in directives and personal:
+            patch_cache_control(response, private=True)
+        return response

@@ -1,0 +1,168 @@
+"""Whole-page cache for readers, in the shared cache (Redis), emptied the moment content changes.
+
+Every cached page is stored under the current *generation*. The services call
+`content_changed()` when something readers can see changes (a publish, a withdrawal, a
+correction, an edit of a published story, a renamed tag …); after the transaction commits, the
+generation moves on and every page is made afresh on its next request: no waiting for a timeout.
+A story scheduled for later has no service call at the moment it goes live, so the generation
+also remembers the next scheduled time and moves on by itself once that time has passed.
+
+The same generations keep `fragment()`s: costly parts of readers' pages (an article with its
+relations, related stories, the home page's blocks), on with FRAGMENT_CACHE when whole pages are
+not cached or not cacheable.
+
+Only anonymous GET/HEAD requests for public pages are cached (no session cookie, not the admin,
+not previews), and only 200 responses that set no cookie and are not marked private. The cache
+is on when PAGE_CACHE_SECONDS > 0, which needs a cache shared by every worker (REDIS_URL). If the
+cache server fails, pages are served from the database as if the cache were off.
+"""
+
+import contextvars
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+NEXT_CHANGE_KEY = "pages:next-change"
+UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz")
+
+
+def _cache():
+    return caches["default"]
+
+
+def content_changed() -> None:
+    """Readers' pages are out of date once the current transaction commits."""
+    if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE:
+        transaction.on_commit(new_generation)
+
+
+def new_generation() -> int:
+    """Start a new generation (every cached page becomes stale); returns it."""
+    from articles.models import Article
+
+    generation = time.time_ns()
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    try:
+        _cache().set_many(
+            {
+                GENERATION_KEY: generation,
+                NEXT_CHANGE_KEY: upcoming.timestamp() if upcoming else None,
+            },
+            timeout=None,
+        )
+    except Exception:  # the cache server is down: nothing is being served from it either
+        logger.warning("page cache: could not start a new generation", exc_info=True)
+    return generation
+
+
+# The generation read once per request by the middleware, for the fragments made during it.
+_request_generation = contextvars.ContextVar("page_generation", default=None)
+
+
+def fragment(name: str, make, *, seconds: int = 3600):
+    """`make()`, kept in the shared cache until content changes (the same generations as the
+    pages): the parts of a page that are costly to read, for when whole pages are not cached."""
+    if not settings.FRAGMENT_CACHE:
+        return make()
+    try:
+        generation = _request_generation.get() or _generation()
+        key = f"fragment:{generation}:{name}"
+        value = _cache().get(key)
+    except Exception:
+        logger.warning("fragment cache unavailable; reading the database", exc_info=True)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            _cache().set(key, value, seconds)
+        except Exception:
+            logger.warning("fragment cache: could not store %s", name, exc_info=True)
+    return value
+
+
+def _generation() -> int:
+    state = _cache().get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    generation = state.get(GENERATION_KEY)
+    upcoming = state.get(NEXT_CHANGE_KEY)
+    if generation is None or (upcoming is not None and time.time() >= upcoming):
+        generation = new_generation()
+    return generation
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _cacheable_response(response) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in control
+        and "no-store" not in control
+        and "no-cache" not in control
+        and "Cookie" not in response.get("Vary", "")
+    )
+
+
+def _key(request, generation: int) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{generation}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+class PageCacheMiddleware:
+    """Serve readers' pages from the shared cache; see the module's docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not (seconds or settings.FRAGMENT_CACHE) or not _cacheable_request(request):
+            return self.get_response(request)
+        try:
+            generation = _generation()
+            key = _key(request, generation)
+            cached = _cache().get(key) if seconds else None
+        except Exception:
+            logger.warning("page cache unavailable; serving from the database", exc_info=True)
+            return self.get_response(request)
+        if cached is not None:
+            # A client holding the same copy gets 304, as it would from the view itself.
+            return get_conditional_response(
+                request,
+                etag=cached.get("ETag"),
+                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                response=cached,
+            )
+        token = _request_generation.set(generation)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_generation.reset(token)
+        if seconds and _cacheable_response(response):
+            try:
+                _cache().set(key, response, seconds)
+            except Exception:
+                logger.warning("page cache: could not store a page", exc_info=True)
+        return response

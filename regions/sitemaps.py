@@ -1,0 +1,29 @@
+"""Sitemaps of the region and theme pages that list published stories."""
+
+from articles.sitemaps import ListingSitemap, newest, newest_story_by, with_changed_at
+
+from .models import Region, Theme
+
+
+class RegionSitemap(ListingSitemap):
+    """A region's page lists its sub-regions' stories too, so its newest change is the newest
+    of its own and theirs: a province appears with only its districts' stories."""
+
+    def listings(self):
+        regions = list(Region.objects.all())
+        own = newest_story_by(Region.objects.all())
+        children: dict[int | None, list[Region]] = {}
+        for region in regions:
+            children.setdefault(region.parent_id, []).append(region)
+
+        def changed_at(region):
+            below = (changed_at(child) for child in children.get(region.pk, []))
+            return newest(own.get(region.pk), *below)
+
+        return with_changed_at(regions, {region.pk: changed_at(region) for region in regions})
+
+
+class ThemeSitemap(ListingSitemap):
+    def listings(self):
+        changed = newest_story_by(Theme.objects.all())
+        return with_changed_at(Theme.objects.filter(pk__in=list(changed)), changed)

@@ -1,0 +1,188 @@
+"""The readers' page cache, on the real Redis: pages come from the cache, and a publish, a
+withdrawal, a correction or a scheduled time shows on them at once."""
+
+import os
+import socket
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article
+from newsroom import pagecache
+from tests.factories import make_article, make_section
+
+# Real commits, so that the services' on-commit cache invalidation runs as in production.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_answers() -> bool:
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _redis_cache(port: int = REDIS[1]) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/15",
+            # Suites may run side by side on one Redis: keep each run's keys apart.
+            "KEY_PREFIX": f"pagecache-test-{os.getpid()}-{time.time_ns()}",
+        }
+    }
+
+
+@pytest.fixture
+def cached_site():
+    """Page cache on, in Redis."""
+    if not _redis_answers() and not os.environ.get("CI"):
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    with override_settings(CACHES=_redis_cache(), PAGE_CACHE_SECONDS=300):
+        pagecache.new_generation()
+        yield
+
+
+@pytest.fixture
+def chief(transactional_db):
+    return get_user_model().objects.create_superuser("chief", "chief@example.cn", "mima")
+
+
+def _home(client) -> str:
+    return client.get(reverse("articles:home")).content.decode()
+
+
+def test_a_second_visit_is_served_without_the_database(
+    cached_site, client, django_assert_num_queries
+):
+    """The home page, once made, comes from Redis with no query at all."""
+    make_article(headline="缓存中的首页稿件")
+    client.get(reverse("articles:home"))
+    with django_assert_num_queries(0):
+        response = client.get(reverse("articles:home"))
+    assert "缓存中的首页稿件" in response.content.decode()
+
+
+def test_publishing_shows_on_the_cached_home_page_at_once(cached_site, client, chief):
+    """No waiting for a timeout: the publish service empties the cache."""
+    article = make_article(headline="刚刚签发的稿件", status=Article.Status.APPROVED)
+    assert "刚刚签发的稿件" not in _home(client)
+    services.article_publish(article=article, user=chief)
+    assert "刚刚签发的稿件" in _home(client)
+
+
+def test_a_withdrawal_leaves_the_cached_pages_at_once(cached_site, client, chief):
+    """The home page drops the story and its page answers 410."""
+    article = make_article(headline="即将撤下的稿件")
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200 and "即将撤下的稿件" in _home(client)
+    services.article_withdraw(article=article, user=chief, reason="事实有误")
+    assert "即将撤下的稿件" not in _home(client)
+    assert client.get(url).status_code == 410
+
+
+def test_a_correction_shows_on_the_cached_article_page_at_once(cached_site, client, chief):
+    """The correction appears on the next request for the article."""
+    article = make_article(headline="需要更正的稿件")
+    url = article.get_absolute_url()
+    client.get(url)
+    services.article_correct(article=article, user=chief, kind="correction", text="第二段数字有误")
+    assert "第二段数字有误" in client.get(url).content.decode()
+
+
+def test_a_scheduled_story_appears_when_its_time_comes(cached_site, client):
+    """Nothing calls a service at a scheduled time; the cache notices the time has passed."""
+    make_article(headline="定时发布的稿件", published_at=timezone.now() + timedelta(seconds=2))
+    pagecache.new_generation()  # as the publish service does
+    assert "定时发布的稿件" not in _home(client)
+    time.sleep(2.2)
+    assert "定时发布的稿件" in _home(client)
+
+
+def test_renaming_a_section_in_the_admin_shows_at_once(cached_site, client, admin_client):
+    """Changes to what pages show besides articles empty the cache too."""
+    section = make_section(name="旧栏目名", slug="jiu")
+    make_article(section=section)
+    assert "旧栏目名" in _home(client)
+    response = admin_client.post(
+        reverse("admin:articles_section_change", args=[section.pk]),
+        {"name": "新栏目名", "slug": "jiu", "sort_order": 0, "description": ""},
+    )
+    assert response.status_code == 302
+    assert "新栏目名" in _home(client)
+
+
+def test_signed_in_staff_are_not_served_cached_pages(cached_site, client, admin_client):
+    """A request with a session gets a fresh page, never one from the cache."""
+    make_article(headline="给编辑看的新鲜页面")
+    client.get(reverse("articles:home"))
+    response = admin_client.get(reverse("articles:home"))
+    assert "给编辑看的新鲜页面" in response.content.decode()
+    key = pagecache._key(response.wsgi_request, pagecache._generation())
+    assert pagecache._cache().get(key) is not None  # the reader's copy, not replaced by staff's
+
+
+def test_admin_pages_are_never_cached(cached_site, admin_client):
+    """The admin is made fresh for every request."""
+    admin_client.get(reverse("admin:index"))
+    response = admin_client.get(reverse("admin:index"))
+    key = pagecache._key(response.wsgi_request, pagecache._generation())
+    assert pagecache._cache().get(key) is None
+
+
+def test_pages_are_served_when_redis_is_down(client):
+    """With the cache server unreachable, readers still get pages from the database."""
+    make_article(headline="缓存坏了也能看")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # nothing listens here once the socket closes
+    with override_settings(CACHES=_redis_cache(port), PAGE_CACHE_SECONDS=300):
+        response = client.get(reverse("articles:home"))
+    assert response.status_code == 200 and "缓存坏了也能看" in response.content.decode()
+
+
+@pytest.fixture
+def fragments_only():
+    """Whole pages not cached; their costly parts are, in Redis."""
+    if not _redis_answers() and not os.environ.get("CI"):
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    with override_settings(CACHES=_redis_cache(), PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE=True):
+        pagecache.new_generation()
+        yield
+
+
+def test_an_article_page_reads_its_story_from_the_fragment_cache(
+    fragments_only, client, django_assert_max_num_queries
+):
+    """The second request for an article makes the page without reading the article again."""
+    url = make_article(headline="片段缓存中的稿件", themes=["rencai"]).get_absolute_url()
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+    assert "片段缓存中的稿件" in response.content.decode()
+
+
+def test_a_correction_shows_through_the_fragment_cache_at_once(fragments_only, client, chief):
+    """Fragments follow the same generations as pages: a correction is read afresh."""
+    article = make_article(headline="片段里的更正")
+    url = article.get_absolute_url()
+    client.get(url)
+    services.article_correct(article=article, user=chief, kind="correction", text="标题有误已更正")
+    assert "标题有误已更正" in client.get(url).content.decode()
+
+
+def test_a_cached_page_answers_a_matching_conditional_request_with_304(cached_site, client):
+    """A page served from the cache still honours If-None-Match."""
+    url = make_article(headline="条件请求与缓存").get_absolute_url()
+    first = client.get(url)
+    client.get(url)  # now in the cache
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
