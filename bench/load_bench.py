@@ -90,6 +90,26 @@ class Page:
         return sum(run["non_2xx_3xx"] + run["socket_errors"] for run in self.runs)
 
 
+@dataclass
+class Facts:
+    """What a run found and measured, for the report."""
+
+    total: int
+    cache_on: bool
+    env: dict
+    conf: dict
+    wrk_version: str
+    started_at: datetime
+    load_before: str
+    foreign_migrations: list[str]
+    ceiling: list[Page]
+    pages: list[Page]
+    final_rss: dict[int, int]
+    logged_errors: int
+    log: Path
+    soak_lines: list[str]
+
+
 class Abort(Exception):
     """A one-line reason to stop; gunicorn is stopped on the way out."""
 
@@ -202,9 +222,28 @@ def _answers(port: int, path: str) -> bool:
         return False
 
 
+@dataclass
+class Server:
+    proc: subprocess.Popen  # gunicorn's master; the workers are its children
+    port: int
+    log: Path
+
+    @property
+    def master(self) -> int:
+        return self.proc.pid
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise Abort(f"gunicorn 已退出（返回码 {self.proc.returncode}，日志 {self.log}）")
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, port: int, log: Path):
-    """Yield gunicorn's master pid, serving on `port` exactly as production starts it."""
+    """Yield the Server: gunicorn on `port`, started exactly as production starts it."""
     executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -223,7 +262,7 @@ def gunicorn(env: dict, port: int, log: Path):
                 tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["（无输出）"]
                 raise Abort(f"gunicorn 没有启动：{tail[0]}（日志 {log}）")
             time.sleep(0.3)
-        yield proc.pid
+        yield Server(proc, port, log)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -602,10 +641,24 @@ def login(port: int, username: str, password: str) -> dict:
     return cookies
 
 
+@contextlib.contextmanager
+def editor_session(port: int, username: str, password: str):
+    """The cookies of a real login, whose session row is deleted however the run ends."""
+    from django.contrib.sessions.models import Session
+    from django.db import DatabaseError
+
+    cookies = login(port, username, password)
+    try:
+        yield cookies
+    finally:
+        with contextlib.suppress(DatabaseError):
+            Session.objects.filter(session_key=cookies["sessionid"]).delete()
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 
-def measure(page: Page, base: str, master: int, args, headers=(), *, probe: bool = True) -> None:
+def measure(page: Page, server: Server, args, headers=(), *, probe: bool = True) -> None:
     """wrk on the page: a warm-up, then the runs, each after a short run on /ping (`probe`):
     on a shared machine the ceiling drifts, so each page is compared with its own."""
     if page.single_ms > args.duration * 1000:
@@ -613,70 +666,87 @@ def measure(page: Page, base: str, master: int, args, headers=(), *, probe: bool
         # each time: the figure would cost more than it says.
         page.skipped = f"单次请求 {_duration(page.single_ms)}，比每次测量的 {args.duration:g} 秒还长，未用 wrk 测"
         return
-    reset_peaks(master)
-    url = base + page.path
+    reset_peaks(server.master)
+    url = server.base + page.path
     wrk(url, seconds=min(WARM_UP_SECONDS, args.duration), args=args, headers=headers)
-    wait_until_idle(base)
+    wait_until_idle(server)
     # A slow page gets longer runs, so that every connection completes a few requests.
-    page.run_seconds = max(args.duration, SLOW_PAGE_FACTOR * page.single_ms / 1000)
+    page.run_seconds = max(args.duration, round(SLOW_PAGE_FACTOR * page.single_ms / 1000))
     probes = []
     for _ in range(args.runs):
         if probe:
-            probes.append(wrk(f"{base}/ping", seconds=CEILING_PROBE_SECONDS, args=args)["rps"])
-            wait_until_idle(base)
+            probes.append(
+                wrk(f"{server.base}/ping", seconds=CEILING_PROBE_SECONDS, args=args)["rps"]
+            )
+            wait_until_idle(server)
         page.runs.append(wrk(url, seconds=page.run_seconds, args=args, headers=headers))
         # Each run starts on an idle server, not behind the last one's unfinished requests.
-        page.busy_after_s = max(page.busy_after_s, wait_until_idle(base))
-    page.peak_kb = peak_kb(master)
+        page.busy_after_s = max(page.busy_after_s, wait_until_idle(server))
+    page.peak_kb = peak_kb(server.master)
     page.ceiling_rps = statistics.median(probes) if probes else 0.0
 
 
-def wait_until_idle(base: str, *, limit: float = 900) -> float:
+def wait_until_idle(server: Server, *, limit: float = 900) -> float:
     """Seconds until /ping answers promptly again. wrk closes its connections when its time is
     up, but gunicorn finishes the requests they left (and PostgreSQL their queries); a slow
     page would otherwise eat into the next page's figures."""
-    port = int(base.rsplit(":", 1)[1])
     started = time.monotonic()
     while time.monotonic() - started < limit:
+        server.check_alive()
         asked = time.monotonic()
-        if _answers(port, "/ping") and time.monotonic() - asked < 0.2:
+        if _answers(server.port, "/ping") and time.monotonic() - asked < 0.2:
             return time.monotonic() - started
         time.sleep(0.5)
     raise Abort(f"服务器 {limit:.0f} 秒后仍然忙，停止测量")
 
 
-def soak(page: Page, base: str, master: int, args, workdir: Path) -> list[str]:
-    """Hit the article page `args.soak` times; each worker's RSS before and after."""
-    before = {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(master)}
+def soak(page: Page, server: Server, args, workdir: Path) -> list[str]:
+    """Hit the article page `args.soak` times; each worker's RSS before, after the first tenth
+    (caches and lazily built objects fill up then) and at the end: growth after that tenth
+    is what a leak would look like."""
+
+    def rss() -> dict[int, int]:
+        return {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(server.master)}
+
+    def hit(count: int) -> dict:
+        # The duration is only a bound (2 requests a second): wrk stops at the count.
+        return wrk(
+            server.base + page.path,
+            seconds=max(60, count / 2),
+            args=args,
+            count=count,
+            workdir=workdir,
+        )
+
+    first = max(1, args.soak // 10)
     started = time.monotonic()
-    # The duration is only a bound (2 requests a second): wrk stops once the count is reached.
-    result = wrk(
-        base + page.path,
-        seconds=max(60, args.soak / 2),
-        args=args,
-        count=args.soak,
-        workdir=workdir,
-    )
+    before = rss()
+    results = [hit(first)]
+    warm = rss()
+    results.append(hit(args.soak - first))
+    after = rss()
     elapsed = time.monotonic() - started
-    after = {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(master)}
+    requests = sum(result["requests"] for result in results)
     lines = [
-        f"## 常驻内存：{page.label} 连续 {result['requests']} 次请求",
+        f"## 常驻内存：{page.label} 连续 {requests} 次请求",
         "",
-        f"- {elapsed:.0f} 秒，{result['rps']:.1f} 请求/秒；非 2xx/3xx {result['non_2xx_3xx']}，"
-        f"套接字错误 {result['socket_errors']}；GUNICORN_MAX_REQUESTS=0（工作进程不回收）",
-        "- “之前”是在上面各页测完之后（工作进程已热）",
+        f"- {elapsed:.0f} 秒，{requests / elapsed:.1f} 请求/秒；"
+        f"非 2xx/3xx {sum(r['non_2xx_3xx'] for r in results)}，"
+        f"套接字错误 {sum(r['socket_errors'] for r in results)}；"
+        "GUNICORN_MAX_REQUESTS=0（工作进程不回收）",
+        f"- “之前”在上面各页测完之后；“热身后”在前 {first} 次请求之后；变化从热身后算起",
         "",
-        "| 工作进程 | 之前 RSS MB | 之后 RSS MB | 变化 MB |",
-        "| --- | ---: | ---: | ---: |",
+        "| 工作进程 | 之前 RSS MB | 热身后 RSS MB | 之后 RSS MB | 变化 MB |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for pid in sorted(before.keys() | after.keys()):
-        was, now = before.get(pid), after.get(pid)
-        if was is None or now is None:
-            lines.append(
-                f"| {pid} | {_mb(was)} | {_mb(now)} | {'新进程' if was is None else '已退出'} |"
-            )
-        else:
-            lines.append(f"| {pid} | {_mb(was)} | {_mb(now)} | {(now - was) / 1024:+.1f} |")
+        was, then, now = before.get(pid), warm.get(pid), after.get(pid)
+        change = (
+            f"{(now - then) / 1024:+.1f}"
+            if then and now
+            else ("新进程" if was is None else "已退出")
+        )
+        lines.append(f"| {pid} | {_mb(was)} | {_mb(then)} | {_mb(now)} | {change} |")
     return lines
 
 
@@ -788,6 +858,110 @@ def server_env(args, port: int) -> dict:
     return env
 
 
+def render(facts: Facts, args) -> str:
+    """The Markdown report: header, table, notes, the slowest queries' plans, the soak."""
+    limit = statistics.mean(page.median("rps") for page in facts.ceiling)
+    lines = [
+        f"## 负载基准：{facts.total} 篇稿件（PostgreSQL），{CACHE_MODES[args.page_cache]}",
+        "",
+        f"- {facts.started_at:%Y-%m-%d %H:%M %Z}；提交 {git_commit()}；{os.cpu_count()} 核（{cpu_model()}），"
+        f"开始时负载 {facts.load_before}，结束时 {load_average()}",
+        f"- gunicorn 与生产相同：`gunicorn newsroom.wsgi:application -c newsroom/gunicorn.conf.py`，"
+        f"newsroom.settings.prod，{facts.conf['workers']} 个工作进程 × {facts.conf['threads']} 线程（gthread），"
+        f"max_requests {facts.conf['max_requests'] or '不限'}，无访问日志，DEBUG=false",
+        "- 环回地址上的明文 HTTP：SECURE_SSL_REDIRECT=false（生产的 HTTPS 由前面的 TLS 代理负责）",
+        f"- 页面缓存：PAGE_CACHE_SECONDS={facts.env['PAGE_CACHE_SECONDS']}，"
+        f"FRAGMENT_CACHE={facts.env['FRAGMENT_CACHE']}"
+        + (
+            f"，REDIS_URL={facts.env['REDIS_URL']}（开始时清空）"
+            if facts.cache_on
+            else "，本地内存缓存"
+        ),
+        f"- {facts.wrk_version}：{args.threads} 个线程，{args.connections} 个连接，超时 30 秒；每页先预热 "
+        f"{min(WARM_UP_SECONDS, args.duration):g} 秒，再测 {args.runs} 次 × {args.duration:g} 秒"
+        f"（慢页每次至少是单次请求的 {SLOW_PAGE_FACTOR} 倍长），取中位数；每次开始前等服务器空闲",
+        f"- 上限（/ping）开始时 {facts.ceiling[0].median('rps'):.0f}、结束时 {facts.ceiling[1].median('rps'):.0f} "
+        f"请求/秒；每页的“占上限”按该页每次测量前 {CEILING_PROBE_SECONDS} 秒的 /ping 计（取中位数，"
+        f"{_range(page.ceiling_rps for page in facts.pages)} 请求/秒），上限行按两者的平均 {limit:.0f} 计",
+        "- 查询数：同样的设置、同一个数据库，用 Django 测试客户端请求一次计得"
+        + ("（缓存开：第一次未命中 → 第二次命中）" if facts.cache_on else "（先预热一次）"),
+        "- 峰值 RSS：每页开始前把各工作进程的峰值（VmHWM）归零，测完取各进程 VmHWM 的最大值",
+        *(
+            [
+                f"- **⚠ 数据库里有这份代码没有的迁移：{'、'.join(facts.foreign_migrations)}**"
+                "（别的分支迁移过；索引等可能与代码不符）"
+            ]
+            if facts.foreign_migrations
+            else []
+        ),
+        "",
+        "| 页面 | URL | 请求/秒 | 占上限 | p50 ms | p99 ms | 查询数 | 峰值 RSS MB | 错误 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        row(facts.ceiling[0], limit),
+        *(row(page, limit) for page in facts.pages),
+        row(facts.ceiling[1], limit),
+        "",
+    ]
+    failing = [
+        page.label
+        for page in facts.pages
+        if page.path
+        and (
+            page.skipped or page.errors or not page.completed or page.status not in range(200, 300)
+        )
+    ]
+    if failing:
+        lines += [f"**⚠ 有错误或未测的页面：{'、'.join(failing)}**", ""]
+    if facts.logged_errors:
+        lines += [f"**⚠ gunicorn 日志里有 {facts.logged_errors} 行错误：{facts.log}**", ""]
+    measured = [page for page in facts.pages if page.path]
+    lines += [
+        (
+            "- 单次请求（测试客户端，无并发；缓存开时为命中）："
+            if facts.cache_on
+            else "- 单次请求（测试客户端，无并发）："
+        )
+        + "，".join(f"{page.label} {_duration(page.single_ms)}" for page in measured),
+    ]
+    lines += [
+        f"- {page.label}：每次测 {page.run_seconds:.0f} 秒"
+        for page in measured
+        if page.run_seconds > args.duration
+    ]
+    lines += [
+        f"- {page.label}：wrk 停下后服务器最多又忙了 {page.busy_after_s:.0f} 秒（完成剩下的请求）"
+        for page in measured
+        if page.busy_after_s >= 1
+    ]
+    peaks = [page.peak_kb for page in (*facts.ceiling, *facts.pages) if page.peak_kb]
+    lines += [
+        f"- 工作进程内存：整次运行的峰值 {_mb(max(peaks, default=0))} MB；结束时 RSS "
+        + "，".join(f"{pid}：{_mb(kb)} MB" for pid, kb in sorted(facts.final_rss.items())),
+        "",
+        "## 各页最慢的查询：EXPLAIN (ANALYZE, BUFFERS)",
+        "",
+    ]
+    for page in facts.pages:
+        if not page.slowest_sql:
+            continue
+        sql = " ".join(page.slowest_sql.split())
+        lines += [
+            f"### {page.label}：执行 {_duration(page.plan_ms)}"
+            f"（请求里计时 {_duration(page.slowest_ms)}，整个请求 {_duration(page.single_ms)}"
+            f"{'，缓存命中时' if facts.cache_on else ''}）",
+            "",
+            "```",
+            sql if len(sql) <= 400 else sql[:400] + " …",
+            "",
+            *page.plan,
+            "```",
+            "",
+        ]
+    if facts.soak_lines:
+        lines += [*facts.soak_lines, ""]
+    return "\n".join(lines)
+
+
 def run(args) -> str:
     wrk_version = ensure_wrk()
     check_database(args.database_url)
@@ -825,143 +999,68 @@ def run(args) -> str:
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
         workdir = Path(tmp)
         log = Path(tempfile.gettempdir()) / f"load-bench-gunicorn-{port}.log"
-        with gunicorn(env, port, log) as master:
-            base = f"http://127.0.0.1:{port}"
-            cookies = login(port, username, password)
+        with (
+            gunicorn(env, port, log) as server,
+            editor_session(port, username, password) as cookies,
+        ):
             for page in all_pages:
                 if page.key == "feed":
                     home = client_for({}).get("/")
                     page.path = feed_path(home.content.decode())
                     page.note = '首页没有 <link rel="alternate" type="application/rss+xml">'
             cookie_header = "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())
+            if cache_on:
+                clear_page_cache()  # finding the feed cached the home page: start empty again
 
             print(f"测上限 {ceiling[0].path} ……", flush=True)
             count_queries(ceiling[0], {}, page_cache=False)
-            measure(ceiling[0], base, master, args, probe=False)
+            measure(ceiling[0], server, args, probe=False)
             for page in pages:
                 if page.path is None:
                     print(f"跳过 {page.label}：{page.note}", flush=True)
                     continue
                 print(f"测 {page.label} {page.path} ……", flush=True)
                 count_queries(page, cookies, page_cache=cache_on)
-                measure(page, base, master, args, [cookie_header] if page.admin else ())
+                measure(page, server, args, [cookie_header] if page.admin else ())
                 done = f"{page.median('rps'):.1f} 请求/秒，p50 {_ms(page.median('p50'))} ms"
                 print(f"  {page.skipped or done}", flush=True)
             ceiling[1] = Page("ping-end", "上限：/ping（结束时再测）", "/ping")
             print("再测上限 ……", flush=True)
             count_queries(ceiling[1], {}, page_cache=False)
-            measure(ceiling[1], base, master, args, probe=False)
+            measure(ceiling[1], server, args, probe=False)
             soak_lines = []
             if args.soak:
                 article = next(page for page in all_pages if page.key == "article")
                 print(f"连续请求稿件页 {args.soak} 次 ……", flush=True)
-                soak_lines = soak(article, base, master, args, workdir)
-            final_rss = {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(master)}
+                soak_lines = soak(article, server, args, workdir)
+            final_rss = {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(server.master)}
             logged_errors = sum(
                 line.startswith(("Traceback", "Internal Server Error")) or "[ERROR]" in line
                 for line in log.read_text(errors="replace").splitlines()
             )
-        from django.contrib.sessions.models import Session
-
-        Session.objects.filter(session_key=cookies.get("sessionid")).delete()
         print("EXPLAIN ANALYZE ……", flush=True)
         for page in pages:
             explain_slowest(page)
 
-    limit = statistics.mean(page.median("rps") for page in ceiling)
-    lines = [
-        f"## 负载基准：{total} 篇稿件（PostgreSQL），{CACHE_MODES[args.page_cache]}",
-        "",
-        f"- {started_at:%Y-%m-%d %H:%M %Z}；提交 {git_commit()}；{os.cpu_count()} 核（{cpu_model()}），"
-        f"开始时负载 {load_before}，结束时 {load_average()}",
-        f"- gunicorn 与生产相同：`gunicorn newsroom.wsgi:application -c newsroom/gunicorn.conf.py`，"
-        f"newsroom.settings.prod，{conf['workers']} 个工作进程 × {conf['threads']} 线程（gthread），"
-        f"max_requests {conf['max_requests'] or '不限'}，无访问日志，DEBUG=false",
-        "- 环回地址上的明文 HTTP：SECURE_SSL_REDIRECT=false（生产的 HTTPS 由前面的 TLS 代理负责）",
-        f"- 页面缓存：PAGE_CACHE_SECONDS={env['PAGE_CACHE_SECONDS']}，FRAGMENT_CACHE={env['FRAGMENT_CACHE']}"
-        + (f"，REDIS_URL={env['REDIS_URL']}（开始时清空）" if cache_on else "，本地内存缓存"),
-        f"- {wrk_version}：{args.threads} 个线程，{args.connections} 个连接，超时 30 秒；每页先预热 "
-        f"{min(WARM_UP_SECONDS, args.duration):g} 秒，再测 {args.runs} 次 × {args.duration:g} 秒"
-        f"（慢页每次至少是单次请求的 {SLOW_PAGE_FACTOR} 倍长），取中位数；每次开始前等服务器空闲",
-        f"- 上限（/ping）开始时 {ceiling[0].median('rps'):.0f}、结束时 {ceiling[1].median('rps'):.0f} "
-        f"请求/秒；每页的“占上限”按该页每次测量前 {CEILING_PROBE_SECONDS} 秒的 /ping 计（取中位数，"
-        f"{_range(page.ceiling_rps for page in pages)} 请求/秒），上限行按两者的平均 {limit:.0f} 计",
-        "- 查询数：同样的设置、同一个数据库，用 Django 测试客户端请求一次计得"
-        + ("（缓存开：第一次未命中 → 第二次命中）" if cache_on else "（先预热一次）"),
-        "- 峰值 RSS：每页开始前把各工作进程的峰值（VmHWM）归零，测完取各进程 VmHWM 的最大值",
-        *(
-            [
-                f"- **⚠ 数据库里有这份代码没有的迁移：{'、'.join(foreign_migrations)}**"
-                "（别的分支迁移过；索引等可能与代码不符）"
-            ]
-            if foreign_migrations
-            else []
+    report = render(
+        Facts(
+            total=total,
+            cache_on=cache_on,
+            env=env,
+            conf=conf,
+            wrk_version=wrk_version,
+            started_at=started_at,
+            load_before=load_before,
+            foreign_migrations=foreign_migrations,
+            ceiling=ceiling,
+            pages=pages,
+            final_rss=final_rss,
+            logged_errors=logged_errors,
+            log=log,
+            soak_lines=soak_lines,
         ),
-        "",
-        "| 页面 | URL | 请求/秒 | 占上限 | p50 ms | p99 ms | 查询数 | 峰值 RSS MB | 错误 |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-        row(ceiling[0], limit),
-        *(row(page, limit) for page in pages),
-        row(ceiling[1], limit),
-        "",
-    ]
-    failing = [
-        page.label
-        for page in pages
-        if page.path
-        and (
-            page.skipped or page.errors or not page.completed or page.status not in range(200, 300)
-        )
-    ]
-    if failing:
-        lines += [f"**⚠ 有错误或未测的页面：{'、'.join(failing)}**", ""]
-    if logged_errors:
-        lines += [f"**⚠ gunicorn 日志里有 {logged_errors} 行错误：{log}**", ""]
-    measured = [page for page in pages if page.path]
-    lines += [
-        (
-            "- 单次请求（测试客户端，无并发；缓存开时为命中）："
-            if cache_on
-            else "- 单次请求（测试客户端，无并发）："
-        )
-        + "，".join(f"{page.label} {_duration(page.single_ms)}" for page in measured),
-    ]
-    lines += [
-        f"- {page.label}：每次测 {page.run_seconds:.0f} 秒"
-        for page in measured
-        if page.run_seconds > args.duration
-    ]
-    lines += [
-        f"- {page.label}：wrk 停下后服务器最多又忙了 {page.busy_after_s:.0f} 秒（完成剩下的请求）"
-        for page in measured
-        if page.busy_after_s >= 1
-    ]
-    peaks = [page.peak_kb for page in (*ceiling, *pages) if page.peak_kb]
-    lines += [
-        f"- 工作进程内存：整次运行的峰值 {_mb(max(peaks, default=0))} MB；结束时 RSS "
-        + "，".join(f"{pid}：{_mb(kb)} MB" for pid, kb in sorted(final_rss.items())),
-        "",
-        "## 各页最慢的查询：EXPLAIN (ANALYZE, BUFFERS)",
-        "",
-    ]
-    for page in pages:
-        if not page.slowest_sql:
-            continue
-        sql = " ".join(page.slowest_sql.split())
-        lines += [
-            f"### {page.label}：执行 {_duration(page.plan_ms)}"
-            f"（请求里计时 {_duration(page.slowest_ms)}，整个请求 {_duration(page.single_ms)}）",
-            "",
-            "```",
-            sql if len(sql) <= 400 else sql[:400] + " …",
-            "",
-            *page.plan,
-            "```",
-            "",
-        ]
-    if soak_lines:
-        lines += [*soak_lines, ""]
-    report = "\n".join(lines)
+        args,
+    )
     output = args.output or ROOT / "bench" / "results" / f"load-{total}-cache-{args.page_cache}.md"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report)
