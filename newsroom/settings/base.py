@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "taggit",
     "reversion",
     "django_prose_editor",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     # First, so that it sees every header the others add (see its docstring).
     "newsroom.middleware.PrivateWhenPersonal",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that a page served from it still carries the policy.
+    "newsroom.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.replicas.ReplicaMiddleware",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# Where the admin lives, e.g. ADMIN_URL=desk-7f3k/ to keep it off the well-known address.
+ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
@@ -188,6 +193,29 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}
+
+# Headers every answer carries, in every environment (HTTPS-only ones are in prod).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): readers' pages run no script at all and take styles
+# only from our own files; JSON-LD blocks are data, which browsers never execute, so they
+# need no nonce. The admin also gets 'unsafe-inline' styles (newsroom/security.py).
+# Lead images kept in an object store need its origin: CSP_IMG_SOURCES=https://img.example.cn
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env_list("CSP_IMG_SOURCES")],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # Seconds that browsers and a CDN may keep a public page, feed or sitemap (Cache-Control).
