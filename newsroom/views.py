@@ -2,6 +2,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 
 
@@ -24,3 +25,18 @@ def page_not_found(request, exception):
 def server_error(request):
     # No context processors: whatever broke the page must not break the error page.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login while the account is locked out at this address."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        "username": get_client_username(request, credentials) or "",
+        "failure_limit": get_failure_limit(request, credentials),
+        "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    response = render(request, "admin/locked_out.html", context, status=429)
+    add_never_cache_headers(response)
+    return response
