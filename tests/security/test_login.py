@@ -102,6 +102,7 @@ print(json.dumps({
     "old": client.get("/admin/login/").status_code,
     "moved_styles": client.get("/desk-7f3k/login/")["Content-Security-Policy"],
     "reader_styles": client.get("/no-such-page/")["Content-Security-Policy"],
+    "robots": client.get("/robots.txt").content.decode(),
 }))
 """
 
@@ -126,6 +127,12 @@ def test_admin_url_moves_the_admin(moved_admin):
     """With ADMIN_URL set the admin answers there, and /admin/ is an ordinary 404."""
     assert moved_admin["reverse"] == "/desk-7f3k/login/"
     assert (moved_admin["moved"], moved_admin["old"]) == (200, 404)
+
+
+def test_robots_txt_does_not_give_the_moved_admin_away(moved_admin):
+    """robots.txt names no admin address once the admin has moved."""
+    assert "desk-7f3k" not in moved_admin["robots"]
+    assert "/admin/" not in moved_admin["robots"]
 
 
 def test_the_moved_admin_keeps_its_policy_exceptions(moved_admin):
