@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so that a page served from it still carries the policy.
     "newsroom.security.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.RejectNulInPath",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.replicas.ReplicaMiddleware",
