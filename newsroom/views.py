@@ -1,5 +1,7 @@
+import sys
+
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
@@ -23,7 +25,15 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """Django's handler500. When what failed is the database (it went away, refused a
+    connection, timed out), readers get 503 and a page saying the site is recovering, which
+    it does by itself: the next request opens a new connection."""
     # No context processors: whatever broke the page must not break the error page.
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        add_never_cache_headers(response)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
