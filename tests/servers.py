@@ -1,11 +1,13 @@
 """Starts the real server, gunicorn with the project's own config, for tests that need one."""
 
+import collections
 import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -62,14 +64,20 @@ def gunicorn(*, database_url: str, settings: str = "newsroom.settings.test", **e
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    # Read its output all along: a server that logs a lot (a cache server gone, say) would
+    # otherwise fill the pipe and stop in the middle of writing a log line.
+    output: collections.deque[bytes] = collections.deque(maxlen=200)
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while not _answers(f"{base}/healthz"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                output = proc.stdout.read().decode(errors="replace")
-                raise RuntimeError(f"gunicorn did not start:\n{output[-2000:]}")
+                reader.join(timeout=5)
+                text = b"".join(output).decode(errors="replace")
+                raise RuntimeError(f"gunicorn did not start:\n{text[-2000:]}")
             time.sleep(0.2)
         yield base
     finally:
