@@ -125,7 +125,10 @@ class OwnPostgres:
             "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
         self.start()
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "newsroom", "news")
+        self.createdb("news")
+
+    def createdb(self, name: str) -> None:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "newsroom", name)
 
     def start(self) -> None:
         options = (

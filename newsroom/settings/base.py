@@ -247,5 +247,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The portable backup's format (export_desk / import_desk): JSON that keeps microseconds.
+SERIALIZATION_MODULES = {"deskjson": "newsroom.backup_format"}
+
 # Seconds that browsers and a CDN may keep a public page, feed or sitemap (Cache-Control).
 READER_CACHE_SECONDS = int(env("READER_CACHE_SECONDS", "60"))
