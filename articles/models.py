@@ -130,6 +130,15 @@ class ArticleQuerySet(models.QuerySet):
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
 
+    # taggit names rows by natural keys; in a portable backup (export_desk) a tagging is its
+    # article's id and its tag's name, since tags are named, not numbered, there.
+    natural_key_fields = ["content_object_id", "tag__name"]
+
+    def natural_key(self):
+        return (self.content_object_id, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
     class Meta:
         verbose_name = "稿件标签"
         verbose_name_plural = "稿件标签"

@@ -457,7 +457,12 @@ def print_page_import(
                 body=body,
                 source_line=story.source_line,
                 dateline=story.dateline,
-                bylines=[(author_get_or_create(name=name), role) for name, role in story.bylines],
+                # A name printed twice in one opener is one byline (dict keeps the order).
+                bylines=list(
+                    dict.fromkeys(
+                        (author_get_or_create(name=name), role) for name, role in story.bylines
+                    )
+                ),
                 regions=item["found"].regions,
                 themes=item["found"].themes,
                 user=user,

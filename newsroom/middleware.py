@@ -1,5 +1,6 @@
 """Keeps answers made for one person out of shared caches."""
 
+from django.http import HttpResponseBadRequest
 from django.utils.cache import has_vary_header, patch_cache_control
 
 
@@ -19,3 +20,16 @@ class PrivateWhenPersonal:
         if "public" in directives and personal:
             patch_cache_control(response, private=True)
         return response
+
+
+class RejectNulInPath:
+    """A NUL character never belongs in an address, and PostgreSQL refuses it in any text it
+    is compared with: such a request is a 400, before any view looks a slug up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            return HttpResponseBadRequest("网址无效。", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

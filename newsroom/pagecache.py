@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
-UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz")
+UNCACHED_PREFIXES = ("/preview/", "/healthz")
 
 
 def _cache():
@@ -107,7 +107,7 @@ def _generation() -> int:
 def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not request.path.startswith((*UNCACHED_PREFIXES, "/" + settings.ADMIN_URL))
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 

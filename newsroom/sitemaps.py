@@ -2,6 +2,7 @@
 
 import math
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -89,9 +90,12 @@ def news(request):
 @public
 def robots_txt(request):
     """What crawlers may fetch, and where the sitemaps are."""
+    # The admin at its well-known address is kept out; moved by ADMIN_URL, it is not named
+    # here, where anyone could read its new address (its pages say noindex themselves).
+    admin_rule = ["Disallow: /admin/"] if settings.ADMIN_URL == "admin/" else []
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
+        *admin_rule,
         # Shared previews are noindex and expire; their common prefix is /preview/.
         f"Disallow: {reverse('articles:preview', kwargs={'token': '_'}).removesuffix('_/')}",
         f"Disallow: {reverse('articles:search')}",

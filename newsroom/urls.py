@@ -10,7 +10,7 @@ register_converter(converters.TwoDigitConverter, "dd")
 register_converter(converters.IdConverter, "id")
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -1,7 +1,10 @@
+import sys
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 
 
@@ -28,5 +31,28 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """Django's handler500. When what failed is the database (it went away, refused a
+    connection, timed out), readers get 503 and a page saying the site is recovering, which
+    it does by itself: the next request opens a new connection."""
     # No context processors: whatever broke the page must not break the error page.
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        add_never_cache_headers(response)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login while the account is locked out at this address."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        "username": get_client_username(request, credentials) or "",
+        "failure_limit": get_failure_limit(request, credentials),
+        "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    response = render(request, "admin/locked_out.html", context, status=429)
+    add_never_cache_headers(response)
+    return response

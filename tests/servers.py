@@ -1,11 +1,13 @@
 """Starts the real server, gunicorn with the project's own config, for tests that need one."""
 
+import collections
 import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -62,14 +64,20 @@ def gunicorn(*, database_url: str, settings: str = "newsroom.settings.test", **e
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    # Read its output all along: a server that logs a lot (a cache server gone, say) would
+    # otherwise fill the pipe and stop in the middle of writing a log line.
+    output: collections.deque[bytes] = collections.deque(maxlen=200)
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while not _answers(f"{base}/healthz"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                output = proc.stdout.read().decode(errors="replace")
-                raise RuntimeError(f"gunicorn did not start:\n{output[-2000:]}")
+                reader.join(timeout=5)
+                text = b"".join(output).decode(errors="replace")
+                raise RuntimeError(f"gunicorn did not start:\n{text[-2000:]}")
             time.sleep(0.2)
         yield base
     finally:
@@ -79,3 +87,60 @@ def gunicorn(*, database_url: str, settings: str = "newsroom.settings.test", **e
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def postgres_bin() -> Path | None:
+    """Debian's PostgreSQL server programs (the newest installed), if any."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: p.parts[-3])
+    return found[-1].parent if found else None
+
+
+class OwnPostgres:
+    """A PostgreSQL server of the test's own, in a temporary folder on a free port, that the
+    test may stop and start. Run as the `postgres` user when the tests run as root (the server
+    refuses to run as root)."""
+
+    def __init__(self):
+        import tempfile
+
+        self.bin = postgres_bin()
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-pg-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.dir, "postgres")
+        self.url = f"postgres://newsroom@127.0.0.1:{self.port}/news"
+
+    def _run(self, *args: str, timeout: int = 120) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=timeout, cwd=self.dir)
+
+    def init(self) -> None:
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "newsroom", "-A", "trust", "-E", "UTF8",
+            "--locale=C.UTF-8", "--no-sync",
+        )  # fmt: skip
+        self.start()
+        self.createdb("news")
+
+    def createdb(self, name: str) -> None:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "newsroom", name)
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "axes",
     "taggit",
     "reversion",
     "django_prose_editor",
@@ -54,6 +57,9 @@ MIDDLEWARE = [
     # First, so that it sees every header the others add (see its docstring).
     "newsroom.middleware.PrivateWhenPersonal",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that a page served from it still carries the policy.
+    "newsroom.security.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.RejectNulInPath",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.replicas.ReplicaMiddleware",
@@ -64,9 +70,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# Where the admin lives, e.g. ADMIN_URL=desk-7f3k/ to keep it off the well-known address.
+ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
@@ -148,9 +158,33 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 # Costly parts of readers' pages kept in the same shared cache, emptied the same way.
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", bool(REDIS_URL))
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt, right or wrong, while an account is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin logins (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account from
+# one address, that account is locked out from that address for LOGIN_LOCKOUT_MINUTES; a
+# success in between starts the count again. Per account *and* address, so that one person
+# mistyping behind the office's shared address does not lock out the whole desk, and nobody
+# can lock an editor out from elsewhere. `python manage.py axes_reset_username NAME` unlocks.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.views.login_locked_out"
+# Behind TRUSTED_PROXY_COUNT proxies the reader's address is taken from X-Forwarded-For.
+if env("TRUSTED_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # The admin holds unpublished news: twelve characters at least (the demo's are sixteen).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -189,6 +223,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Headers every answer carries, in every environment (HTTPS-only ones are in prod).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): readers' pages run no script at all and take styles
+# only from our own files; JSON-LD blocks are data, which browsers never execute, so they
+# need no nonce. The admin also gets 'unsafe-inline' styles (newsroom/security.py).
+# Lead images kept in an object store need its origin: CSP_IMG_SOURCES=https://img.example.cn
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env_list("CSP_IMG_SOURCES")],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The portable backup's format (export_desk / import_desk): JSON that keeps microseconds.
+SERIALIZATION_MODULES = {"deskjson": "newsroom.backup_format"}
 
 # Seconds that browsers and a CDN may keep a public page, feed or sitemap (Cache-Control).
 READER_CACHE_SECONDS = int(env("READER_CACHE_SECONDS", "60"))

@@ -67,3 +67,40 @@ def in_thread(fn):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(call).result(timeout=30)
+
+
+AXE_DIRS = [
+    Path(os.environ["AXE_CORE_DIR"]) if os.environ.get("AXE_CORE_DIR") else None,
+    ROOT / ".cache" / "axe" / "node_modules" / "axe-core",
+]
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    """axe-core's axe.min.js, installed from the npm registry by .ci/run (or by hand:
+    npm install --prefix .cache/axe axe-core@4). Missing: skipped, except under CI."""
+    for folder in AXE_DIRS:
+        if folder and (folder / "axe.min.js").exists():
+            return folder / "axe.min.js"
+    if os.environ.get("CI"):
+        pytest.fail("axe-core is missing: .ci/run installs it with npm into .cache/axe")
+    pytest.skip("no axe-core: npm install --prefix .cache/axe axe-core@4")
+
+
+def artifact(name: str) -> str:
+    """A path in test-artifacts/ for a screenshot."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return str(ARTIFACTS / name)
+
+
+def watch_policy_violations(page) -> list[str]:
+    """Every Content Security Policy violation and script error the page reports."""
+    seen: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            seen.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.append(str(error)))
+    return seen

@@ -1,5 +1,6 @@
 """PrivateWhenPersonal: a public answer that was made for one person never reaches a CDN."""
 
+import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.cache import patch_vary_headers
@@ -49,3 +50,12 @@ def test_a_private_answer_is_left_alone():
         return response
 
     assert PrivateWhenPersonal(view)(RequestFactory().get("/"))["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/tags/%00/", "/authors/a%00b/", "/articles/1%00/"])
+def test_a_nul_character_in_the_address_is_a_bad_request(client, path):
+    """PostgreSQL cannot compare text holding NUL: such an address is refused before any view."""
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.content.decode() == "网址无效。"
