@@ -201,7 +201,7 @@ class TagFeed(ArticleFeed):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
     def narrow(self, articles, tag):
-        return articles.filter(tags=tag)
+        return articles.tagged(tag)
 
 
 class AuthorFeed(ArticleFeed):

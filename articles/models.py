@@ -103,6 +103,10 @@ class ArticleQuerySet(models.QuerySet):
         """The one visibility rule: published status and a publication time not in the future."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published for a time still ahead: readers see them when that time comes."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def for_listing(self):
         """What a card in any list needs, fetched in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
@@ -118,6 +122,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             models.Exists(
                 through.objects.filter(article_id=models.OuterRef("pk"), region_id__in=ids)
+            )
+        )
+
+    def tagged(self, tag):
+        """Stories carrying the tag (EXISTS, not a join: the planner may walk the newest stories
+        and probe a common tag, or start from a rare tag's rows)."""
+        return self.filter(
+            models.Exists(
+                TaggedArticle.objects.filter(content_object_id=models.OuterRef("pk"), tag=tag)
             )
         )
 

@@ -123,11 +123,9 @@ def region_strip() -> list[Region]:
 def desk_board(user, *, limit: int = 8) -> list[tuple[str, str, list[Article]]]:
     """The desk's landing lists: (title, empty text, articles), each one query."""
     from django.db.models import Exists, Max, OuterRef
-    from django.utils import timezone
 
     from .models import Correction
 
-    now = timezone.now()
     base = Article.objects.select_related("section", "updated_by")
     mine = Q(created_by=user) | Q(
         Exists(Byline.objects.filter(article=OuterRef("pk"), author__user=user))
@@ -151,11 +149,7 @@ def desk_board(user, *, limit: int = 8) -> list[tuple[str, str, list[Article]]]:
         (
             "定时发布",
             "没有定时发布的稿件。",
-            list(
-                base.filter(status=Article.Status.PUBLISHED, published_at__gt=now).order_by(
-                    "published_at"
-                )[:limit]
-            ),
+            list(base.scheduled().order_by("published_at")[:limit]),
         ),
         (
             "最近发布",

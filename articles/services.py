@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from newsroom import pagecache
+from regions import coverage
 
 from . import search
 from .html import clean_body
@@ -72,8 +73,6 @@ def article_create(
 def article_derived_refresh(article: Article) -> None:
     """Bring what is derived from an article in step with it: its search entry, and the
     coverage counts of the day it was counted in before and of its day now."""
-    from regions import coverage
-
     counted_before = (
         SearchEntry.objects.filter(article_id=article.pk)
         .values_list("published_at", flat=True)
@@ -479,8 +478,6 @@ def print_page_import(
 @transaction.atomic
 def articles_delete(*, articles) -> int:
     """Delete articles for good (superusers only, in the admin) and recount their days."""
-    from regions import coverage
-
     days = [article.published_at for article in articles]
     deleted = 0
     for article in articles:
@@ -495,8 +492,6 @@ def articles_delete(*, articles) -> int:
 def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag: str = "") -> int:
     """Add or remove one region, theme or tag on many articles; re-index them and recount their
     days' coverage. Returns how many."""
-    from regions import coverage
-
     articles = list(articles)
     for article in articles:
         if region is not None:

@@ -2,7 +2,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from regions.models import Region, Theme
 from . import caching, feeds, search, selectors, structured
 from .forms import SearchForm
 from .lists import CappedPaginator
-from .models import Article, Author, Section, TaggedArticle
+from .models import Article, Author, Section
 from .previews import active_link_for_token
 
 
@@ -211,12 +210,7 @@ class TagArticleListView(ArticleListView):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def filter_articles(self, queryset):
-        # EXISTS, not a join: the planner may walk the newest stories and probe the tag (a
-        # common tag) or start from the tag's rows (a rare one).
-        tagged = TaggedArticle.objects.filter(
-            content_object_id=OuterRef("pk"), tag_id=self.subject.pk
-        )
-        return queryset.filter(Exists(tagged))
+        return queryset.tagged(self.subject)
 
     def subject_url(self) -> str:
         return reverse("articles:tag", kwargs={"slug": self.subject.slug})

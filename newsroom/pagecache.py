@@ -25,7 +25,6 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
@@ -52,7 +51,7 @@ def new_generation() -> int:
 
     generation = time.time_ns()
     upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        Article.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()

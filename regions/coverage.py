@@ -181,9 +181,7 @@ def _store(stories) -> None:
     sql, params = _count_sql(stories)
     columns = "day, region_id, theme_id, stories"
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.replace("SELECT_COUNTS", f"INSERT INTO regions_coveragecount ({columns})"), params
-        )
+        cursor.execute(f"INSERT INTO regions_coveragecount ({columns}) {sql}", params)
 
 
 def _today() -> Counter:
@@ -192,7 +190,7 @@ def _today() -> Counter:
     stories = Article.objects.published().filter(published_at__gte=day_start(today))
     sql, params = _count_sql(stories)
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace("SELECT_COUNTS", ""), params)
+        cursor.execute(sql, params)
         return Counter(
             {(region_id, theme_id): n for _, region_id, theme_id, n in cursor.fetchall()}
         )
@@ -237,8 +235,7 @@ def _cells(start: date, end: date) -> Counter:
 
 def _count_sql(stories) -> tuple[str, list]:
     """SQL that counts `stories` per day, region (with every region above it) and theme, each
-    story once per region; it starts with the marker SELECT_COUNTS, to be replaced by an INSERT
-    or by nothing."""
+    story once per region: a SELECT, or the rows of an INSERT."""
     pairs = _region_and_above()
     story_sql, story_params = (
         stories.order_by()
@@ -257,7 +254,6 @@ def _count_sql(stories) -> tuple[str, list]:
             JOIN {tagged_regions} tagged ON tagged.article_id = story.id
             JOIN up ON up.region_id = tagged.region_id
         )
-        SELECT_COUNTS
         SELECT day, region_id, NULL, COUNT(*) FROM placed GROUP BY day, region_id
         UNION ALL
         SELECT placed.day, placed.region_id, themed.theme_id, COUNT(*)
