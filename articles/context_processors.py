@@ -18,7 +18,13 @@ def site(request):
             "atom": reverse("articles:feed-atom"),
         },
         # Lazy: pages that show no navigation (sitemaps, feeds) never read it.
-        "nav_sections": SimpleLazyObject(
-            lambda: fragment("nav:sections", lambda: list(Section.objects.only("name", "slug")))
-        ),
+        "nav_sections": SimpleLazyObject(lambda: fragment("nav:sections", _navigation)),
     }
+
+
+def _navigation() -> list[dict]:
+    """The sections as the header links them: plain values, cheap to keep and to read back."""
+    return [
+        {"name": section.name, "url": section.get_absolute_url()}
+        for section in Section.objects.only("name", "slug")
+    ]

@@ -3,13 +3,14 @@ from functools import partial
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.encoding import escape_uri_path
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from newsroom.pagecache import fragment
@@ -23,6 +24,11 @@ from .models import Article, Author, Section
 from .previews import active_link_for_token
 
 
+def origin(request) -> str:
+    """Scheme and host: rendered fragments carry absolute links, so they are kept per origin."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 @method_decorator(caching.public, name="dispatch")
 class HomeView(TemplateView):
     template_name = "articles/home.html"
@@ -30,21 +36,29 @@ class HomeView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         render = partial(super().get, request, *args, **kwargs)
-        return caching.respond(request, changed_at=caching.list_changed_at(), render=render)
+        changed_at = fragment("home-changed", caching.list_changed_at)
+        return caching.respond(request, changed_at=changed_at, render=render)
 
     def get_context_data(self, **kwargs):
-        stories = fragment(
-            "home:latest",
-            lambda: list(Article.objects.published().for_listing()[: self.latest_count + 1]),
-        )
+        parts = fragment(f"home:{origin(self.request)}", self.render_parts)
         return super().get_context_data(
-            lead=stories[0] if stories else None,
-            latest=stories[1:],
-            section_blocks=fragment("home:sections", selectors.home_sections),
-            regions=fragment("regions:strip", selectors.region_strip),
-            structured_data=structured.home_graph(self.request),
-            **kwargs,
+            parts=parts, structured_data=parts["structured_data"], **kwargs
         )
+
+    def render_parts(self) -> dict:
+        """The page's stories and blocks, rendered (kept as a fragment until content changes)."""
+        stories = list(Article.objects.published().for_listing()[: self.latest_count + 1])
+        context = {
+            "lead": stories[0] if stories else None,
+            "latest": stories[1:],
+            "section_blocks": selectors.home_sections(),
+            "regions": selectors.region_strip(),
+        }
+        return {
+            "main": render_to_string("articles/home_main.html", context, self.request),
+            "aside": render_to_string("articles/home_aside.html", context, self.request),
+            "structured_data": structured.home_graph(self.request),
+        }
 
 
 def render_article(request, article: Article, *, preview_banner: str = ""):
@@ -62,19 +76,40 @@ def render_article(request, article: Article, *, preview_banner: str = ""):
 
 
 def article_context(request, article: Article, *, for_readers: bool = False) -> dict:
-    """The article page's context: the story, related stories, share tags and JSON-LD. For
-    readers, related stories come from the fragment cache (a preview reads them afresh)."""
-    share = structured.article_share(request, article)
+    """The article page's context: the story with its related stories and share tags rendered
+    (`parts`), its JSON-LD and feed links. For readers the parts come from the fragment cache
+    until content changes; a preview renders them afresh."""
     if for_readers:
-        related = fragment(f"related:{article.pk}", lambda: selectors.related_articles(article))
+        parts = fragment(
+            f"article-page:{article.pk}:{origin(request)}",
+            lambda: article_parts(request, article),
+        )
     else:
-        related = selectors.related_articles(article)
+        parts = article_parts(request, article)
     return {
         "article": article,
-        "related": related,
-        "share": share,
-        "structured_data": structured.article_graph(request, article, share),
+        "parts": parts,
+        "structured_data": parts["structured_data"],
         "list_feed": feeds.feed_links(feeds.SectionFeed(), article.section),
+    }
+
+
+def article_parts(request, article: Article) -> dict:
+    """What the article page shows of the story, rendered: share tags, story and related
+    stories, with its JSON-LD (data; the page escapes it)."""
+    share = structured.article_share(request, article)
+    context = {
+        "article": article,
+        "share": share,
+        "related": selectors.related_articles(article),
+    }
+    return {
+        "share": render_to_string("includes/article_share.html", context, request),
+        "main": render_to_string("articles/article_story.html", context, request),
+        "aside": render_to_string("articles/article_related.html", context, request),
+        "description": share["description"],
+        "url": share["url"],
+        "structured_data": structured.article_graph(request, article, share),
     }
 
 
@@ -126,14 +161,18 @@ def withdrawn_or_404(request, pk):
 
 
 @method_decorator(caching.public, name="dispatch")
-class ArticleListView(ListView):
+class ArticleListView(TemplateView):
     """A paginated, newest-first list of published stories; subclasses say which, and which
-    feed carries them. A client whose copy is as new as the list's last change gets 304."""
+    feed carries them. A client whose copy is as new as the list's last change gets 304.
+
+    What a page of the list shows of its stories (header, cards, pagination, JSON-LD) is
+    rendered once and kept as a fragment until content changes; each request renders only the
+    page around it. Subclasses add to the rendered part through `listing_context()`.
+    """
 
     template_name = "articles/article_list.html"
+    listing_template = "articles/list_main.html"
     paginate_by = 20
-    paginator_class = CappedPaginator
-    context_object_name = "articles"
     list_kind = ""
     feed: feeds.ArticleFeed
 
@@ -143,10 +182,29 @@ class ArticleListView(ListView):
     def filter_articles(self, queryset):
         raise NotImplementedError
 
+    def list_key(self) -> str:
+        """Names the list (its kind, subject and any cross filter) in fragment keys."""
+        return f"{self.list_kind}:{self.subject.pk}"
+
     def get(self, request, *args, **kwargs):
         self.subject = self.get_subject()
-        render = partial(super().get, request, *args, **kwargs)
-        changed_at = caching.list_changed_at(self.filter_articles)
+        number = request.GET.get("page") or "1"
+        if number != "last" and not number.isdigit():
+            raise Http404("没有这一页")
+        changed_at = fragment(
+            f"list-changed:{self.list_key()}",
+            partial(caching.list_changed_at, self.filter_articles),
+        )
+
+        def render():
+            self.listing = fragment(
+                f"list:{self.list_key()}:{number}:{origin(request)}",
+                partial(self.render_listing, number),
+            )
+            if self.listing is None:
+                raise Http404("没有这一页")
+            return super(ArticleListView, self).get(request, *args, **kwargs)
+
         return caching.respond(request, changed_at=changed_at, render=render)
 
     def get_queryset(self):
@@ -166,29 +224,71 @@ class ArticleListView(ListView):
         """What the list is about, for its CollectionPage (a person for an author's page)."""
         return None
 
+    def listing_context(self) -> dict:
+        """More for the rendered part of the page (facets, sub-regions …)."""
+        return {}
+
+    def render_listing(self, number: str) -> dict | None:
+        """One page of the list, rendered, with what the page around it needs; None when the
+        list has no such page."""
+        paginator = CappedPaginator(self.get_queryset(), self.paginate_by)
+        try:
+            page = paginator.page(number)
+        except InvalidPage:
+            return None
+        articles = list(page.object_list)
+        # The list itself, without cross filters; each page of it has its own address.
+        path = self.subject_url() + (f"?page={page.number}" if page.number > 1 else "")
+        context = {
+            "subject": self.subject,
+            "list_kind": self.list_kind,
+            "list_feed": feeds.feed_links(self.feed, self.subject),
+            "articles": articles,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            **self.listing_context(),
+        }
+        return {
+            "main": render_to_string(self.listing_template, context, self.request),
+            "number": page.number,
+            "path": path,
+            "structured_data": structured.collection_graph(
+                self.request,
+                name=str(self.subject),
+                description=self.get_description(),
+                path=path,
+                trail=self.get_trail(),
+                articles=articles,
+                start=page.start_index(),
+                about=self.get_about(),
+            ),
+        }
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
+        return super().get_context_data(
             subject=self.subject,
             list_kind=self.list_kind,
             list_description=self.get_description(),
             list_feed=feeds.feed_links(self.feed, self.subject),
+            listing=self.listing,
+            page_number=self.listing["number"],
+            canonical_url=self.request.build_absolute_uri(self.listing["path"]),
+            structured_data=self.listing["structured_data"],
             **kwargs,
         )
-        page = context["page_obj"]
-        # The list itself, without cross filters; each page of it has its own address.
-        path = self.subject_url() + (f"?page={page.number}" if page.number > 1 else "")
-        context["canonical_url"] = self.request.build_absolute_uri(path)
-        context["structured_data"] = structured.collection_graph(
-            self.request,
-            name=str(self.subject),
-            description=self.get_description(),
-            path=path,
-            trail=self.get_trail(),
-            articles=context["articles"],
-            start=page.start_index(),
-            about=self.get_about(),
-        )
-        return context
+
+
+def by_slug(queryset, slug: str, missing: str = "没有找到"):
+    """The row of `queryset` with this slug, or a 404. Kept as a fragment until content changes:
+    every page of a list looks its subject up first."""
+    found = fragment(
+        f"slug:{queryset.model._meta.label}:{slug}",
+        lambda: queryset.filter(slug=slug).first(),
+    )
+    if found is None:
+        raise Http404(missing)
+    return found
 
 
 class SectionArticleListView(ArticleListView):
@@ -196,7 +296,7 @@ class SectionArticleListView(ArticleListView):
     feed = feeds.SectionFeed()
 
     def get_subject(self):
-        return get_object_or_404(Section, slug=self.kwargs["slug"])
+        return by_slug(Section.objects.all(), self.kwargs["slug"])
 
     def filter_articles(self, queryset):
         return queryset.filter(section=self.subject)
@@ -207,7 +307,7 @@ class TagArticleListView(ArticleListView):
     feed = feeds.TagFeed()
 
     def get_subject(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return by_slug(Tag.objects.all(), self.kwargs["slug"])
 
     def filter_articles(self, queryset):
         return queryset.tagged(self.subject)
@@ -218,11 +318,11 @@ class TagArticleListView(ArticleListView):
 
 class AuthorArticleListView(ArticleListView):
     list_kind = "作者"
-    template_name = "articles/author_detail.html"
+    listing_template = "articles/author_main.html"
     feed = feeds.AuthorFeed()
 
     def get_subject(self):
-        return get_object_or_404(Author, slug=self.kwargs["slug"])
+        return by_slug(Author.objects.all(), self.kwargs["slug"])
 
     def filter_articles(self, queryset):
         return queryset.by_author(self.subject)

@@ -8,8 +8,10 @@ A story scheduled for later has no service call at the moment it goes live, so t
 also remembers the next scheduled time and moves on by itself once that time has passed.
 
 The same generations keep `fragment()`s: costly parts of readers' pages (an article with its
-relations, related stories, the home page's blocks), on with FRAGMENT_CACHE when whole pages are
-not cached or not cacheable.
+relations, a page of a list rendered, the home page's blocks), on with FRAGMENT_CACHE when whole
+pages are not cached or not cacheable. Each worker also keeps the fragments it used last in its
+own memory (FRAGMENT_LOCAL_ENTRIES, least recently used first out): the generation, read once
+per request, says whether such a copy is still current, so a busy page costs no round trip.
 
 Only anonymous GET/HEAD requests for public pages are cached (no session cookie, not the admin,
 not previews), and only 200 responses that set no cookie and are not marked private. The cache
@@ -20,7 +22,9 @@ cache server fails, pages are served from the database as if the cache were off.
 import contextvars
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -73,25 +77,77 @@ def new_generation() -> int:
 _request_generation = contextvars.ContextVar("page_generation", default=None)
 
 
+class _Recent:
+    """The fragments a worker used last, in its own memory, at most `settings.
+    FRAGMENT_LOCAL_ENTRIES`; keys carry the generation, so an old copy is never looked up."""
+
+    def __init__(self):
+        self._entries: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        limit = settings.FRAGMENT_LOCAL_ENTRIES
+        if limit <= 0:
+            return
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+recent = _Recent()
+
+
 def fragment(name: str, make, *, seconds: int = 3600):
     """`make()`, kept in the shared cache until content changes (the same generations as the
-    pages): the parts of a page that are costly to read, for when whole pages are not cached."""
+    pages): the parts of a page that are costly to read or render, for when whole pages are not
+    cached. The value is shared between requests: treat it as read-only. `make()` returning
+    None (nothing found) is not kept."""
     if not settings.FRAGMENT_CACHE:
         return make()
     try:
         generation = _request_generation.get() or _generation()
-        key = f"fragment:{generation}:{name}"
+        key = f"fragment:{generation}:{_key_part(name)}"
+        value = recent.get(key)
+        if value is not None:
+            return value
         value = _cache().get(key)
     except Exception:
         logger.warning("fragment cache unavailable; reading the database", exc_info=True)
         return make()
     if value is None:
         value = make()
+        if value is None:
+            return None
         try:
             _cache().set(key, value, seconds)
         except Exception:
             logger.warning("fragment cache: could not store %s", name, exc_info=True)
+    recent.put(key, value)
     return value
+
+
+def _key_part(name: str) -> str:
+    """`name` as it may stand in a cache key: a long one, or one with spaces or control
+    characters (a name can carry what a reader typed in the address), by its digest."""
+    if len(name) <= 120 and all(ord(c) > 32 and ord(c) != 127 for c in name):
+        return name
+    return hashlib.sha256(name.encode()).hexdigest()
 
 
 def _generation() -> int:

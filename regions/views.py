@@ -1,12 +1,11 @@
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
 from articles import caching
 from articles.models import Article
-from articles.views import ArticleListView
-from newsroom.pagecache import fragment
+from articles.views import ArticleListView, by_slug
 
 from . import coverage, feeds, selectors
 from .models import Region, Theme
@@ -17,13 +16,13 @@ class RegionArticleListView(ArticleListView):
     narrows them to one theme."""
 
     list_kind = "地区"
-    template_name = "regions/region_detail.html"
+    listing_template = "regions/region_main.html"
     feed = feeds.RegionFeed()
 
     def get_subject(self):
         # Every ancestor at once (the tree is at most four deep), for the breadcrumb.
-        region = get_object_or_404(
-            Region.objects.select_related("parent__parent__parent"), slug=self.kwargs["slug"]
+        region = by_slug(
+            Region.objects.select_related("parent__parent__parent"), self.kwargs["slug"]
         )
         self.theme = _optional(Theme, self.request.GET.get("theme"))
         return region
@@ -35,27 +34,27 @@ class RegionArticleListView(ArticleListView):
     def get_trail(self):
         return [(str(r), r.get_absolute_url()) for r in [*self.subject.ancestors(), self.subject]]
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            children=list(self.subject.children.all()),
-            themes=fragment(
-                f"region-themes:{self.subject.pk}",
-                lambda: selectors.themes_in_region(self.subject),
-            ),
-            theme=self.theme,
-            **kwargs,
-        )
+    def list_key(self) -> str:
+        return f"{super().list_key()}:{self.theme.pk if self.theme else ''}"
+
+    def listing_context(self) -> dict:
+        return {
+            "children": list(self.subject.children.all()),
+            "themes": selectors.themes_in_region(self.subject),
+            "theme": self.theme,
+            "querystring": urlencode({"theme": self.theme.slug}) if self.theme else "",
+        }
 
 
 class ThemeArticleListView(ArticleListView):
     """A theme's stories; ?region=slug narrows them to one region and those below it."""
 
     list_kind = "主题"
-    template_name = "regions/theme_detail.html"
+    listing_template = "regions/theme_main.html"
     feed = feeds.ThemeFeed()
 
     def get_subject(self):
-        theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
+        theme = by_slug(Theme.objects.all(), self.kwargs["slug"])
         self.region = _optional(Region, self.request.GET.get("region"))
         return theme
 
@@ -63,25 +62,22 @@ class ThemeArticleListView(ArticleListView):
         queryset = queryset.filter(themes=self.subject)
         return queryset.in_region(self.region) if self.region else queryset
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            regions=fragment(
-                f"theme-regions:{self.subject.pk}",
-                lambda: selectors.regions_on_theme(self.subject),
-            ),
-            region=self.region,
-            **kwargs,
-        )
+    def list_key(self) -> str:
+        return f"{super().list_key()}:{self.region.pk if self.region else ''}"
+
+    def listing_context(self) -> dict:
+        return {
+            "regions": selectors.regions_on_theme(self.subject),
+            "region": self.region,
+            "querystring": urlencode({"region": self.region.slug}) if self.region else "",
+        }
 
 
 def _optional(model, slug):
     """The row a cross-filter names, None when absent; an unknown name is a 404."""
     if not slug:
         return None
-    found = model.objects.filter(slug=slug).first()
-    if found is None:
-        raise Http404("没有这个筛选条件")
-    return found
+    return by_slug(model.objects.all(), slug, "没有这个筛选条件")
 
 
 @method_decorator(caching.public, name="dispatch")

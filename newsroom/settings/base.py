@@ -157,6 +157,8 @@ else:
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 # Costly parts of readers' pages kept in the same shared cache, emptied the same way.
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", bool(REDIS_URL))
+# How many fragments each worker keeps in its own memory besides Redis (0: none).
+FRAGMENT_LOCAL_ENTRIES = int(env("FRAGMENT_LOCAL_ENTRIES", "200"))
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses every attempt, right or wrong, while an account is locked out.

@@ -32,9 +32,9 @@ def _fetch(url: str) -> tuple[int, str]:
 def test_readers_get_no_error_while_editors_publish_and_correct(
     transactional_db, django_db_serialized_rollback
 ):
-    """Six readers, 300 requests over home, articles, lists, feed, search and sitemaps, while
-    five stories are published and three corrected: every answer is 200, and afterwards every
-    published story is on its page, the home page and the feed."""
+    """Six readers, at least 300 requests over home, articles, lists, feed, search and sitemaps,
+    reading until five stories are published and three corrected: every answer is 200, and
+    afterwards every published story is on its page, the home page and the feed."""
     section = make_section(name="协同发展", slug="xietong")
     published = [
         make_article(headline=f"京津冀协同发展已发稿件{n}", section=section, regions=["xiongan"])
@@ -54,9 +54,13 @@ def test_readers_get_no_error_while_editors_publish_and_correct(
         database_url=database_url(connection.settings_dict), GUNICORN_WORKERS="2"
     ) as base:
 
+        desk_done = threading.Event()
+
         def read(seed: int) -> None:
             chooser = random.Random(seed)
-            for _ in range(REQUESTS_PER_READER):
+            made = 0
+            while made < REQUESTS_PER_READER or not desk_done.is_set():
+                made += 1
                 path = chooser.choice(paths)
                 try:
                     status, _ = _fetch(base + path)
@@ -82,12 +86,13 @@ def test_readers_get_no_error_while_editors_publish_and_correct(
                 kind=Correction.Kind.CORRECTION,
                 text="更正：数字有误。",
             )
-        assert any(reader.is_alive() for reader in readers), "the readers finished too soon"
+        desk_done.set()
         for reader in readers:
             reader.join()
 
         assert failures == []
-        assert statuses == {200: READERS * REQUESTS_PER_READER}
+        assert set(statuses) == {200}
+        assert statuses[200] >= READERS * REQUESTS_PER_READER
         home, feed = _fetch(base + "/")[1], _fetch(base + "/feed/")[1]
         for article in Article.objects.filter(pk__in=[a.pk for a in waiting]):
             assert article.status == Article.Status.PUBLISHED

@@ -157,6 +157,7 @@ def fragments_only():
     with override_settings(CACHES=_redis_cache(), PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE=True):
         pagecache.new_generation()
         yield
+    pagecache.recent.clear()
 
 
 def test_an_article_page_reads_its_story_from_the_fragment_cache(
@@ -186,3 +187,82 @@ def test_a_cached_page_answers_a_matching_conditional_request_with_304(cached_si
     client.get(url)  # now in the cache
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_a_list_page_is_made_from_fragments_without_the_database(
+    fragments_only, client, django_assert_max_num_queries
+):
+    """The second request for a page of a section list reads neither the section nor its
+    stories: both come from fragments."""
+    section = make_section(name="片段栏目", slug="pianduan")
+    make_article(headline="列表片段里的稿件", section=section)
+    url = reverse("articles:section", args=["pianduan"])
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+    assert "列表片段里的稿件" in response.content.decode()
+
+
+def test_publishing_shows_on_a_list_made_from_fragments_at_once(fragments_only, client, chief):
+    """A story published after a list page was rendered and kept is on that page at once."""
+    section = make_section(name="片段栏目", slug="pianduan")
+    make_article(headline="先发的一篇", section=section)
+    url = reverse("articles:section", args=["pianduan"])
+    approved = make_article(headline="后发的一篇", section=section, status=Article.Status.APPROVED)
+    assert "后发的一篇" not in client.get(url).content.decode()
+    services.article_publish(article=approved, user=chief)
+    assert "后发的一篇" in client.get(url).content.decode()
+
+
+def test_a_worker_drops_its_own_copies_when_another_moves_the_generation(fragments_only, client):
+    """Each worker keeps recent fragments in its memory. A change made through another worker
+    moves the generation in Redis, and this worker's copies are no longer served."""
+    section = make_section(name="片段栏目", slug="pianduan")
+    story = make_article(headline="原来的标题", section=section)
+    url = reverse("articles:section", args=["pianduan"])
+    client.get(url)
+    # The row changes behind this worker's back (no service call here) …
+    Article.objects.filter(pk=story.pk).update(headline="另一台服务器改过的标题")
+    assert "原来的标题" in client.get(url).content.decode()  # … its own copy is still served,
+    pagecache.new_generation()  # … until the other worker's service moves the generation.
+    assert "另一台服务器改过的标题" in client.get(url).content.decode()
+
+
+def test_a_worker_keeps_at_most_the_configured_number_of_fragments(fragments_only, client):
+    """The copies in a worker's memory are bounded: the least recently used go first."""
+    section = make_section(name="片段栏目", slug="pianduan")
+    for number in range(5):
+        make_article(headline=f"第{number}篇", section=section)
+    with override_settings(FRAGMENT_LOCAL_ENTRIES=3):
+        for page in ("/", reverse("articles:section", args=["pianduan"]), "/regions/beijing/"):
+            client.get(page)
+        assert len(pagecache.recent) == 3
+
+
+def test_an_unknown_list_is_not_remembered_as_missing(fragments_only, client):
+    """A 404 for a section is not kept: once the section exists, its page answers."""
+    url = reverse("articles:section", args=["houlai"])
+    assert client.get(url).status_code == 404
+    make_section(name="后来的栏目", slug="houlai")
+    assert client.get(url).status_code == 200
+
+
+def test_a_fragment_named_after_a_long_address_is_kept(fragments_only, recwarn):
+    """A fragment name may carry what a reader typed (spaces, any length): it is kept under a
+    digest, without a cache key warning, and read back."""
+    name = "slug:taggit.Tag:" + "很长的 标签" * 60
+    made = []
+    for _ in range(2):
+        assert pagecache.fragment(name, lambda: made.append(1) or "值") == "值"
+    assert made == [1]
+    assert not [w for w in recwarn if "CacheKeyWarning" in type(w.message).__name__]
+
+
+def test_migrate_starts_a_new_generation(fragments_only):
+    """A deploy runs migrate: what the code before it cached is not served by the code after."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    before = cache.get(pagecache.GENERATION_KEY)
+    call_command("migrate", verbosity=0)
+    assert cache.get(pagecache.GENERATION_KEY) != before

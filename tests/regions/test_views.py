@@ -104,3 +104,19 @@ def test_theme_page_lists_the_regions_it_touches(client):
 def test_unknown_cross_filter_is_not_found(client, name, args, params):
     """A filter naming nothing is a 404, not an empty page or a 500."""
     assert client.get(reverse(name, args=args), params).status_code == 404
+
+
+def test_region_pages_narrowed_to_a_theme_keep_it_from_page_to_page(client):
+    """On 河北省 narrowed to 人才, the link to page 2 stays narrowed to 人才."""
+    for number in range(21):
+        make_article(headline=f"河北人才稿件{number}", regions=["hebei"], themes=["rencai"])
+    response = client.get(reverse("regions:region", args=["hebei"]), {"theme": "rencai"})
+    assertContains(response, 'href="?theme=rencai&amp;page=2"')
+
+
+def test_theme_pages_narrowed_to_a_region_keep_it_from_page_to_page(client):
+    """On 人才 narrowed to 河北省, the link to page 2 stays narrowed to 河北省."""
+    for number in range(21):
+        make_article(headline=f"河北人才稿件{number}", regions=["hebei"], themes=["rencai"])
+    response = client.get(reverse("regions:theme", args=["rencai"]), {"region": "hebei"})
+    assertContains(response, 'href="?region=hebei&amp;page=2"')
