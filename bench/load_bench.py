@@ -804,10 +804,13 @@ def parse_args():
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
     parser.add_argument("--runs", type=int, default=3, help="wrk runs per page (median)")
-    parser.add_argument("--connections", type=int, help="wrk connections (workers × threads)")
+    parser.add_argument(
+        "--connections", type=int, help="wrk connections (workers × threads, at least 8)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (GUNICORN_WORKERS)")
     parser.add_argument("--gunicorn-threads", type=int, help="gunicorn threads per worker")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], help="GUNICORN_WORKER_CLASS")
     parser.add_argument(
         "--page-cache",
         choices=["on", "fragments", "off"],
@@ -853,6 +856,8 @@ def server_env(args, port: int) -> dict:
         env["GUNICORN_WORKERS"] = str(args.workers)
     if args.gunicorn_threads:
         env["GUNICORN_THREADS"] = str(args.gunicorn_threads)
+    if args.worker_class:
+        env["GUNICORN_WORKER_CLASS"] = args.worker_class
     if args.soak:
         env["GUNICORN_MAX_REQUESTS"] = "0"
     return env
@@ -867,7 +872,7 @@ def render(facts: Facts, args) -> str:
         f"- {facts.started_at:%Y-%m-%d %H:%M %Z}；提交 {git_commit()}；{os.cpu_count()} 核（{cpu_model()}），"
         f"开始时负载 {facts.load_before}，结束时 {load_average()}",
         f"- gunicorn 与生产相同：`gunicorn newsroom.wsgi:application -c newsroom/gunicorn.conf.py`，"
-        f"newsroom.settings.prod，{facts.conf['workers']} 个工作进程 × {facts.conf['threads']} 线程（gthread），"
+        f"newsroom.settings.prod，{facts.conf['workers']} 个工作进程 × {facts.conf['threads']} 线程（{facts.conf['worker_class']}），"
         f"max_requests {facts.conf['max_requests'] or '不限'}，无访问日志，DEBUG=false",
         "- 环回地址上的明文 HTTP：SECURE_SSL_REDIRECT=false（生产的 HTTPS 由前面的 TLS 代理负责）",
         f"- 页面缓存：PAGE_CACHE_SECONDS={facts.env['PAGE_CACHE_SECONDS']}，"
@@ -969,7 +974,7 @@ def run(args) -> str:
     env = server_env(args, port)
     foreign_migrations = setup_django(env)
     conf = runpy.run_path(str(ROOT / "newsroom" / "gunicorn.conf.py"))
-    args.connections = args.connections or conf["workers"] * conf["threads"]
+    args.connections = args.connections or max(8, conf["workers"] * conf["threads"])
     if args.connections < args.threads:
         raise Abort("--connections 不能少于 --threads")
     cache_on = args.page_cache != "off"

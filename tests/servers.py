@@ -53,6 +53,9 @@ def gunicorn(*, database_url: str, settings: str = "newsroom.settings.test", **e
         "CONN_MAX_AGE": "0",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
+        # Browsers talk to it directly, with idle connections a sync worker would wait on
+        # (production puts a buffering proxy in front; newsroom/gunicorn.conf.py).
+        "GUNICORN_WORKER_CLASS": "gthread",
         "GUNICORN_ACCESS_LOG": "",
         **env_extra,
     }

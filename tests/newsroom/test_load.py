@@ -51,9 +51,11 @@ def test_readers_get_no_error_while_editors_publish_and_correct(
     statuses: Counter = Counter()
     failures: list[str] = []
     with gunicorn(
-        database_url=database_url(connection.settings_dict), GUNICORN_WORKERS="2"
+        # Production's workers (sync, behind a proxy); these readers are plain HTTP clients.
+        database_url=database_url(connection.settings_dict),
+        GUNICORN_WORKER_CLASS="sync",
+        GUNICORN_WORKERS="2",
     ) as base:
-
         desk_done = threading.Event()
 
         def read(seed: int) -> None:
