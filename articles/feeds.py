@@ -16,6 +16,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from taggit.models import Tag
 
+from newsroom.pagecache import fragment
+
 from . import caching
 from .models import Article, Author, Byline, Correction, Section
 
@@ -81,18 +83,27 @@ class ArticleFeed(Feed):
     @method_decorator(caching.public)
     def __call__(self, request, *args, **kwargs):
         subject = self.get_object(request, *args, **kwargs)
+        origin = f"{request.scheme}://{request.get_host()}"
 
-        def render():
+        def write() -> tuple[bytes, str]:
             # One instance serves every request (and gunicorn's threads): the site's address,
             # which links inside bodies and author pages need, goes on a copy for this one.
             bound = copy.copy(self)
-            bound.origin = f"{request.scheme}://{request.get_host()}"
+            bound.origin = origin
             feed = bound.get_feed(subject, request)
             response = HttpResponse(content_type=feed.content_type)
             feed.write(response, "utf-8")
-            return response
+            return response.content, feed.content_type
 
-        changed_at = caching.list_changed_at(lambda articles: self.narrow(articles, subject))
+        def render():
+            # Written once per content change and kept as a fragment, like the list pages.
+            content, content_type = fragment(f"feed:{origin}{request.path}", write)
+            return HttpResponse(content, content_type=content_type)
+
+        changed_at = fragment(
+            f"feed-changed:{request.path}",
+            lambda: caching.list_changed_at(lambda articles: self.narrow(articles, subject)),
+        )
         return caching.respond(request, changed_at=changed_at, render=render)
 
     def narrow(self, articles, subject):

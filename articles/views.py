@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.encoding import escape_uri_path
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
@@ -189,7 +190,7 @@ class ArticleListView(TemplateView):
     def get(self, request, *args, **kwargs):
         self.subject = self.get_subject()
         number = request.GET.get("page") or "1"
-        if number != "last" and not number.isdigit():
+        if number != "last" and not (number.isascii() and number.isdigit()):
             raise Http404("没有这一页")
         changed_at = fragment(
             f"list-changed:{self.list_key()}",
@@ -233,7 +234,7 @@ class ArticleListView(TemplateView):
         list has no such page."""
         paginator = CappedPaginator(self.get_queryset(), self.paginate_by)
         try:
-            page = paginator.page(number)
+            page = paginator.page(paginator.num_pages if number == "last" else number)
         except InvalidPage:
             return None
         articles = list(page.object_list)
@@ -333,8 +334,29 @@ class AuthorArticleListView(ArticleListView):
 
 @caching.public
 def search_view(request):
-    """/search/?q=…: Chinese word search over published stories, with filters and pagination."""
+    """/search/?q=…: Chinese word search over published stories, with filters and pagination.
+    What a search shows (the form as filled in, the results, the pages) is rendered once per
+    address and kept as a fragment until content changes; a bad form is a 400, made afresh."""
     form = SearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        shown = _render_search(request, form)
+        return TemplateResponse(request, "articles/search.html", shown, status=400)
+    shown = fragment(
+        f"search:{origin(request)}:{_canonical_query(request)}",
+        partial(_render_search, request, form),
+    )
+    if shown is None:
+        raise Http404("没有这一页")
+    return TemplateResponse(request, "articles/search.html", shown)
+
+
+def _canonical_query(request) -> str:
+    """The query string with its parameters in a fixed order: one fragment per search."""
+    return urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+
+
+def _render_search(request, form) -> dict | None:
+    """The search page's main part rendered, with its title; None for a page past the end."""
     context = {
         "form": form,
         "sections": Section.objects.all(),
@@ -342,15 +364,19 @@ def search_view(request):
         "themes": Theme.objects.all(),
         "query": None,
     }
-    if not form.is_bound:
-        return TemplateResponse(request, "articles/search.html", context)
-    if not form.is_valid():
-        return TemplateResponse(request, "articles/search.html", context, status=400)
-    data = form.cleaned_data
-    query = search.parse(data["q"])
-    context["query"] = query
-    if not query:
-        return TemplateResponse(request, "articles/search.html", context)
+    query = search.parse(form.cleaned_data["q"]) if form.is_bound and form.is_valid() else None
+    if query:
+        found = _search_results(request, form.cleaned_data, query)
+        if found is None:
+            return None
+        context.update(found, query=query)
+    return {
+        "query_text": query.text if query else "",
+        "main": render_to_string("articles/search_main.html", context, request),
+    }
+
+
+def _search_results(request, data: dict, query) -> dict | None:
     articles = search_filters(Article.objects.published(), data)
     order = data["order"] or "rank"
     filtered = any(data[name] for name in ("section", "region", "theme", "start", "end"))
@@ -365,11 +391,11 @@ def search_view(request):
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
-        raise Http404("没有这一页") from None
-    context.update(
-        page_obj=page,
-        paginator=paginator,
-        results=[
+        return None
+    return {
+        "page_obj": page,
+        "paginator": paginator,
+        "results": [
             {
                 "article": article,
                 "headline": search.highlight(article.headline, query.terms),
@@ -379,11 +405,10 @@ def search_view(request):
             }
             for article in page.object_list
         ],
-        count=paginator.count,
-        capped=found > search.COUNT_CAP,
-        querystring=_without_page(request),
-    )
-    return TemplateResponse(request, "articles/search.html", context)
+        "count": paginator.count,
+        "capped": found > search.COUNT_CAP,
+        "querystring": _without_page(request),
+    }
 
 
 def search_filters(articles, data: dict):

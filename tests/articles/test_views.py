@@ -405,6 +405,21 @@ def test_second_page_exists_with_fifty_stories(client, section, reporter):
     assertContains(response, 'href="?page=1" rel="prev"')
 
 
+def test_the_last_page_of_a_list_is_reachable_by_name(client, section, reporter):
+    """?page=last opens the last page: with fifty stories, the ten oldest."""
+    publish(50, section=section, author=reporter)
+    response = client.get(section.get_absolute_url(), {"page": "last"})
+    assert len(response.context["articles"]) == 10
+    assertContains(response, "第 3 页")
+
+
+@pytest.mark.parametrize("page", ["0", "4", "二", "１", "-1", "1.5"])
+def test_a_page_a_list_does_not_have_is_a_404(client, section, reporter, page):
+    """Pages past the end, and page numbers that are not plain numbers, answer 404."""
+    publish(50, section=section, author=reporter)
+    assert client.get(section.get_absolute_url(), {"page": page}).status_code == 404
+
+
 # Queries per page: the count depends on the page, never on how many stories there are.
 
 QUERIES = {

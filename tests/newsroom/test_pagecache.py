@@ -266,3 +266,41 @@ def test_migrate_starts_a_new_generation(fragments_only):
     before = cache.get(pagecache.GENERATION_KEY)
     call_command("migrate", verbosity=0)
     assert cache.get(pagecache.GENERATION_KEY) != before
+
+
+def test_a_search_is_answered_from_fragments_without_the_database(
+    fragments_only, client, django_assert_max_num_queries
+):
+    """The same search again reads nothing: its results were rendered and kept."""
+    make_article(headline="雄安新区片段搜索", regions=["xiongan"])
+    url = reverse("articles:search") + "?q=雄安"
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+    assert "片段搜索" in response.content.decode()
+
+
+def test_a_search_made_from_fragments_finds_a_story_published_since(
+    fragments_only, client, chief
+):
+    """A story published after a search was kept is found by the same search at once."""
+    make_article(headline="雄安新区第一篇")
+    approved = make_article(headline="雄安新区第二篇", status=Article.Status.APPROVED)
+    url = reverse("articles:search") + "?q=雄安"
+    assert "第二篇" not in client.get(url).content.decode()
+    services.article_publish(article=approved, user=chief)
+    assert "第二篇" in client.get(url).content.decode()
+
+
+def test_a_feed_is_written_from_fragments_and_follows_a_publish(
+    fragments_only, client, chief, django_assert_max_num_queries
+):
+    """The site feed is written once per content change: read again it costs no query, and a
+    publish is in it at once."""
+    make_article(headline="订阅里的第一篇")
+    approved = make_article(headline="订阅里的第二篇", status=Article.Status.APPROVED)
+    client.get("/feed/")
+    with django_assert_max_num_queries(0):
+        assert "订阅里的第一篇" in client.get("/feed/").content.decode()
+    services.article_publish(article=approved, user=chief)
+    assert "订阅里的第二篇" in client.get("/feed/").content.decode()
