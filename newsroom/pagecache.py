@@ -43,6 +43,20 @@ def _cache():
     return caches["default"]
 
 
+# While Redis is down every request fails over to the database; the log says so with a
+# traceback once a minute, not once a request (a busy site would write thousands).
+FAILURE_LOG_SECONDS = 60
+_last_failure_logged = float("-inf")
+
+
+def _cache_failed(message: str) -> None:
+    global _last_failure_logged
+    now = time.monotonic()
+    if now - _last_failure_logged >= FAILURE_LOG_SECONDS:
+        _last_failure_logged = now
+        logger.warning("%s (the next minute's failures are not logged)", message, exc_info=True)
+
+
 def content_changed() -> None:
     """Readers' pages are out of date once the current transaction commits."""
     if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE:
@@ -69,7 +83,7 @@ def new_generation() -> int:
             timeout=None,
         )
     except Exception:  # the cache server is down: nothing is being served from it either
-        logger.warning("page cache: could not start a new generation", exc_info=True)
+        _cache_failed("page cache: could not start a new generation")
     return generation
 
 
@@ -128,7 +142,7 @@ def fragment(name: str, make, *, seconds: int = 3600):
             return value
         value = _cache().get(key)
     except Exception:
-        logger.warning("fragment cache unavailable; reading the database", exc_info=True)
+        _cache_failed("fragment cache unavailable; reading the database")
         return make()
     if value is None:
         value = make()
@@ -137,7 +151,7 @@ def fragment(name: str, make, *, seconds: int = 3600):
         try:
             _cache().set(key, value, seconds)
         except Exception:
-            logger.warning("fragment cache: could not store %s", name, exc_info=True)
+            _cache_failed(f"fragment cache: could not store {name}")
     recent.put(key, value)
     return value
 
@@ -200,7 +214,7 @@ class PageCacheMiddleware:
             key = _key(request, generation)
             cached = _cache().get(key) if seconds else None
         except Exception:
-            logger.warning("page cache unavailable; serving from the database", exc_info=True)
+            _cache_failed("page cache unavailable; serving from the database")
             return self.get_response(request)
         if cached is not None:
             # A client holding the same copy gets 304, as it would from the view itself.
@@ -219,5 +233,5 @@ class PageCacheMiddleware:
             try:
                 _cache().set(key, response, seconds)
             except Exception:
-                logger.warning("page cache: could not store a page", exc_info=True)
+                _cache_failed("page cache: could not store a page")
         return response

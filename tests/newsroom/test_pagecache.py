@@ -149,6 +149,20 @@ def test_pages_are_served_when_redis_is_down(client):
     assert response.status_code == 200 and "缓存坏了也能看" in response.content.decode()
 
 
+def test_a_redis_outage_is_logged_once_a_minute_not_once_a_request(client, caplog):
+    """Ten readers while the cache server is unreachable: one warning with its traceback."""
+    make_article(headline="缓存坏了也能看")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    pagecache._last_failure_logged = float("-inf")
+    with override_settings(CACHES=_redis_cache(port), PAGE_CACHE_SECONDS=300):
+        for _ in range(10):
+            assert client.get(reverse("articles:home")).status_code == 200
+    warnings = [r for r in caplog.records if r.name == "newsroom.pagecache"]
+    assert len(warnings) == 1 and warnings[0].exc_info
+
+
 @pytest.fixture
 def fragments_only():
     """Whole pages not cached; their costly parts are, in Redis."""
@@ -280,9 +294,7 @@ def test_a_search_is_answered_from_fragments_without_the_database(
     assert "片段搜索" in response.content.decode()
 
 
-def test_a_search_made_from_fragments_finds_a_story_published_since(
-    fragments_only, client, chief
-):
+def test_a_search_made_from_fragments_finds_a_story_published_since(fragments_only, client, chief):
     """A story published after a search was kept is found by the same search at once."""
     make_article(headline="雄安新区第一篇")
     approved = make_article(headline="雄安新区第二篇", status=Article.Status.APPROVED)
