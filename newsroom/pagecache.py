@@ -25,10 +25,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
@@ -154,6 +156,37 @@ def fragment(name: str, make, *, seconds: int = 3600):
             _cache_failed(f"fragment cache: could not store {name}")
     recent.put(key, value)
     return value
+
+
+KEPT_HEADERS = ("Content-Type", "Last-Modified", "X-Robots-Tag")
+
+
+def whole_answer(view):
+    """For a view whose answer depends only on its address and the content (a sitemap): its
+    200 answers kept as a fragment, so that crawlers cost no query while content is unchanged.
+    Other answers are made afresh each time."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        made = []
+
+        def make():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            made.append(response)
+            if response.status_code != 200 or response.streaming:
+                return None
+            kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            return {"content": response.content, "headers": kept}
+
+        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        kept = fragment(f"answer:{where}", make)
+        if kept is None:
+            return made[0]
+        return HttpResponse(kept["content"], headers=kept["headers"])
+
+    return wrapped
 
 
 def _key_part(name: str) -> str:

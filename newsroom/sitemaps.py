@@ -22,6 +22,8 @@ from articles.sitemaps import (
 )
 from regions.sitemaps import RegionSitemap, ThemeSitemap
 
+from .pagecache import whole_answer
+
 LISTINGS = {
     "pages": PageSitemap,
     "sections": SectionSitemap,
@@ -32,6 +34,7 @@ LISTINGS = {
 
 
 @public
+@whole_answer
 def index(request):
     """Every sitemap but the news one: the listings, then the stories month by month (a month
     past 50,000 stories in several pages), each with its newest change. One grouped query."""
@@ -57,6 +60,7 @@ def index(request):
 
 
 @public
+@whole_answer
 def listing(request, section):
     if section not in LISTINGS:
         raise Http404("没有这个网站地图")
@@ -66,6 +70,7 @@ def listing(request, section):
 
 
 @public
+@whole_answer
 def articles_of_month(request, year, month):
     if not 1 <= month <= 12:
         raise Http404("没有这个月份")
@@ -81,6 +86,7 @@ def articles_of_month(request, year, month):
 
 
 @public
+@whole_answer
 def news(request):
     return sitemap_views.sitemap(
         request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"

@@ -316,3 +316,24 @@ def test_a_feed_is_written_from_fragments_and_follows_a_publish(
         assert "订阅里的第一篇" in client.get("/feed/").content.decode()
     services.article_publish(article=approved, user=chief)
     assert "订阅里的第二篇" in client.get("/feed/").content.decode()
+
+
+def test_a_sitemap_is_kept_whole_and_follows_a_publish(
+    fragments_only, client, chief, django_assert_max_num_queries
+):
+    """Crawlers read the news sitemap again at no cost; a publish is in it at once."""
+    make_article(headline="网站地图里的第一篇")
+    approved = make_article(headline="网站地图里的第二篇", status=Article.Status.APPROVED)
+    first = client.get("/sitemaps/news.xml")
+    with django_assert_max_num_queries(0):
+        again = client.get("/sitemaps/news.xml")
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    services.article_publish(article=approved, user=chief)
+    assert "网站地图里的第二篇" in client.get("/sitemaps/news.xml").content.decode()
+
+
+def test_a_missing_sitemap_is_still_a_404_when_kept_whole(fragments_only, client):
+    """Only 200 answers are kept: a month without stories stays a 404."""
+    assert client.get("/sitemaps/articles-1999-01.xml").status_code == 404
+    assert client.get("/sitemaps/articles-1999-01.xml").status_code == 404
