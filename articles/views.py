@@ -23,6 +23,7 @@ from .forms import SearchForm
 from .lists import CappedPaginator
 from .models import Article, Author, Section
 from .previews import active_link_for_token
+from .templatetags.metadata import ld_json_blocks
 
 
 def origin(request) -> str:
@@ -43,7 +44,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         parts = fragment(f"home:{origin(self.request)}", self.render_parts)
         return super().get_context_data(
-            parts=parts, structured_data=parts["structured_data"], **kwargs
+            parts=parts, structured_html=parts["structured_html"], **kwargs
         )
 
     def render_parts(self) -> dict:
@@ -58,7 +59,7 @@ class HomeView(TemplateView):
         return {
             "main": render_to_string("articles/home_main.html", context, self.request),
             "aside": render_to_string("articles/home_aside.html", context, self.request),
-            "structured_data": structured.home_graph(self.request),
+            "structured_html": ld_json_blocks(structured.home_graph(self.request)),
         }
 
 
@@ -90,7 +91,7 @@ def article_context(request, article: Article, *, for_readers: bool = False) -> 
     return {
         "article": article,
         "parts": parts,
-        "structured_data": parts["structured_data"],
+        "structured_html": parts["structured_html"],
         "list_feed": feeds.feed_links(feeds.SectionFeed(), article.section),
     }
 
@@ -110,7 +111,7 @@ def article_parts(request, article: Article) -> dict:
         "aside": render_to_string("articles/article_related.html", context, request),
         "description": share["description"],
         "url": share["url"],
-        "structured_data": structured.article_graph(request, article, share),
+        "structured_html": ld_json_blocks(structured.article_graph(request, article, share)),
     }
 
 
@@ -254,15 +255,17 @@ class ArticleListView(TemplateView):
             "main": render_to_string(self.listing_template, context, self.request),
             "number": page.number,
             "path": path,
-            "structured_data": structured.collection_graph(
-                self.request,
-                name=str(self.subject),
-                description=self.get_description(),
-                path=path,
-                trail=self.get_trail(),
-                articles=articles,
-                start=page.start_index(),
-                about=self.get_about(),
+            "structured_html": ld_json_blocks(
+                structured.collection_graph(
+                    self.request,
+                    name=str(self.subject),
+                    description=self.get_description(),
+                    path=path,
+                    trail=self.get_trail(),
+                    articles=articles,
+                    start=page.start_index(),
+                    about=self.get_about(),
+                )
             ),
         }
 
@@ -275,7 +278,7 @@ class ArticleListView(TemplateView):
             listing=self.listing,
             page_number=self.listing["number"],
             canonical_url=self.request.build_absolute_uri(self.listing["path"]),
-            structured_data=self.listing["structured_data"],
+            structured_html=self.listing["structured_html"],
             **kwargs,
         )
 

@@ -22,6 +22,12 @@ def ld_json(data) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
+def ld_json_blocks(graph: list[dict]) -> str:
+    """Each item of a JSON-LD graph as its <script> block, one per line: the pages render them
+    once, with the parts of the page that are kept as fragments."""
+    return mark_safe("\n  ".join(ld_json(data) for data in graph))
+
+
 @register.filter
 def w3c(moment) -> str:
     """A time as sitemaps want it: 2025-03-02T01:30:00+08:00 (Beijing time, whole seconds)."""

@@ -337,3 +337,17 @@ def test_a_missing_sitemap_is_still_a_404_when_kept_whole(fragments_only, client
     """Only 200 answers are kept: a month without stories stays a 404."""
     assert client.get("/sitemaps/articles-1999-01.xml").status_code == 404
     assert client.get("/sitemaps/articles-1999-01.xml").status_code == 404
+
+
+def test_a_template_fragment_is_rendered_once_per_generation(fragments_only):
+    """`{% fragment %}` keeps what it renders until content changes, whatever else changes."""
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% load fragments %}{% fragment "greeting" day %}{{ name }}，{{ day }}{% endfragment %}'
+    )
+    assert template.render({"name": "京津冀", "day": "周一"}) == "京津冀，周一"
+    assert template.render({"name": "雄安", "day": "周一"}) == "京津冀，周一"  # kept
+    assert template.render({"name": "雄安", "day": "周二"}) == "雄安，周二"  # another copy
+    pagecache.new_generation()
+    assert template.render({"name": "雄安", "day": "周一"}) == "雄安，周一"
