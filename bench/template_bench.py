@@ -36,8 +36,8 @@ SHELL = """<!doctype html>
   <meta property="og:url" content="{{ canonical_url }}">
   <meta property="og:image" content="{{ request.scheme }}://{{ request.get_host() }}{{ static('share.png') }}">
   <meta name="twitter:card" content="summary">
-  {% for data in structured_data %}{{ data|ld_json }}
-  {% endfor %}
+  {% if structured_html %}{{ structured_html }}
+  {% endif %}
   {% if list_feed %}<link rel="alternate" type="application/rss+xml" title="{{ list_feed.title }}（RSS）" href="{{ list_feed.rss }}">
   <link rel="alternate" type="application/atom+xml" title="{{ list_feed.title }}（Atom）" href="{{ list_feed.atom }}">
   {% endif %}<link rel="alternate" type="application/rss+xml" title="{{ site_feed.title }}（RSS）" href="{{ site_feed.rss }}">
@@ -120,15 +120,13 @@ def jinja_environment():
     from django.urls import reverse
     from django.utils import timezone
 
-    from articles.templatetags.metadata import ld_json
-
     def local_date(moment, format_string):
         # Django's templates show times in the current time zone by themselves; Jinja2 does not.
         return date_filter(timezone.localtime(moment), format_string)
 
     environment = jinja2.Environment(autoescape=True)
     environment.globals.update(static=static, url=lambda name, *args: reverse(name, args=args))
-    environment.filters.update(ld_json=ld_json, date=local_date, truncatechars=truncatechars)
+    environment.filters.update(date=local_date, truncatechars=truncatechars)
     return environment
 
 
@@ -167,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     from articles import feeds
     from articles.context_processors import site
     from articles.models import Article, Section
+    from articles.templatetags.metadata import ld_json_blocks
 
     section = Section.objects.filter(articles__isnull=False).first()
     if section is None:
@@ -184,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
         "listing": listing,
         "page_number": 1,
         "canonical_url": request.build_absolute_uri(section.get_absolute_url()),
-        "structured_data": [{"@type": "CollectionPage", "name": section.name}],
+        "structured_html": ld_json_blocks([{"@type": "CollectionPage", "name": section.name}]),
         "articles": articles,
     }
     site_context = site(request)
