@@ -16,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from taggit.models import Tag
 
-from newsroom.pagecache import fragment
+from newsroom import pagecache
 
 from . import caching
 from .models import Article, Author, Byline, Correction, Section
@@ -83,13 +83,13 @@ class ArticleFeed(Feed):
     @method_decorator(caching.public)
     def __call__(self, request, *args, **kwargs):
         subject = self.get_object(request, *args, **kwargs)
-        origin = f"{request.scheme}://{request.get_host()}"
+        site = pagecache.origin(request)
 
         def write() -> tuple[bytes, str]:
             # One instance serves every request (and gunicorn's threads): the site's address,
             # which links inside bodies and author pages need, goes on a copy for this one.
             bound = copy.copy(self)
-            bound.origin = origin
+            bound.origin = site
             feed = bound.get_feed(subject, request)
             response = HttpResponse(content_type=feed.content_type)
             feed.write(response, "utf-8")
@@ -97,10 +97,10 @@ class ArticleFeed(Feed):
 
         def render():
             # Written once per content change and kept as a fragment, like the list pages.
-            content, content_type = fragment(f"feed:{origin}{request.path}", write)
+            content, content_type = pagecache.fragment(f"feed:{site}{request.path}", write)
             return HttpResponse(content, content_type=content_type)
 
-        changed_at = fragment(
+        changed_at = pagecache.fragment(
             f"feed-changed:{request.path}",
             lambda: caching.list_changed_at(lambda articles: self.narrow(articles, subject)),
         )

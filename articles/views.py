@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
-from newsroom.pagecache import fragment
+from newsroom.pagecache import fragment, origin
 from regions.coverage import day_start
 from regions.models import Region, Theme
 
@@ -24,11 +24,6 @@ from .lists import CappedPaginator
 from .models import Article, Author, Section
 from .previews import active_link_for_token
 from .templatetags.metadata import ld_json_blocks
-
-
-def origin(request) -> str:
-    """Scheme and host: rendered fragments carry absolute links, so they are kept per origin."""
-    return f"{request.scheme}://{request.get_host()}"
 
 
 @method_decorator(caching.public, name="dispatch")
@@ -248,7 +243,6 @@ class ArticleListView(TemplateView):
             "articles": articles,
             "page_obj": page,
             "paginator": paginator,
-            "is_paginated": page.has_other_pages(),
             **self.listing_context(),
         }
         return {

@@ -45,6 +45,16 @@ def _cache():
     return caches["default"]
 
 
+def origin(request) -> str:
+    """Scheme and host: cached pages and fragments carry absolute links, so they are kept per
+    origin."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _address(request) -> str:
+    return origin(request) + request.get_full_path()
+
+
 # While Redis is down every request fails over to the database; the log says so with a
 # traceback once a minute, not once a request (a busy site would write thousands).
 FAILURE_LOG_SECONDS = 60
@@ -180,8 +190,7 @@ def whole_answer(view):
             kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             return {"content": response.content, "headers": kept}
 
-        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        kept = fragment(f"answer:{where}", make)
+        kept = fragment(f"answer:{_address(request)}", make)
         if kept is None:
             return made[0]
         return HttpResponse(kept["content"], headers=kept["headers"])
@@ -228,8 +237,7 @@ def _cacheable_response(response) -> bool:
 
 
 def _key(request, generation: int) -> str:
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{generation}:{hashlib.sha256(where.encode()).hexdigest()}"
+    return f"page:{generation}:{hashlib.sha256(_address(request).encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:

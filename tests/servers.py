@@ -147,3 +147,21 @@ class OwnPostgres:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def own_postgres_server():
+    """An initialised `OwnPostgres`, removed afterwards; the test is skipped where Debian's
+    PostgreSQL server programs are missing (and fails under CI, which installs them)."""
+    import pytest
+
+    if postgres_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server programs are missing under CI")
+        pytest.skip("no /usr/lib/postgresql/*/bin: apt-get install postgresql")
+    server = OwnPostgres()
+    try:
+        server.init()
+        yield server
+    finally:
+        server.remove()

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.servers import ROOT, OwnPostgres, postgres_bin
+from tests.servers import ROOT, own_postgres_server
 
 SNAPSHOT = (
     "import json; from tests.backups.test_portable import _everything; "
@@ -24,16 +24,8 @@ CORRECT = (
 
 @pytest.fixture
 def own_postgres():
-    if postgres_bin() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL's server programs are missing under CI")
-        pytest.skip("no /usr/lib/postgresql/*/bin: apt-get install postgresql")
-    server = OwnPostgres()
-    try:
-        server.init()
+    with own_postgres_server() as server:
         yield server
-    finally:
-        server.remove()
 
 
 def _run(*command: str, database_url: str) -> str:

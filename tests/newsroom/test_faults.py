@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from tests.servers import ROOT, OwnPostgres, free_port, gunicorn, postgres_bin
+from tests.servers import ROOT, free_port, gunicorn, own_postgres_server
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -28,13 +28,7 @@ def _get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def own_postgres():
     """A migrated PostgreSQL of this test's own, holding one published story."""
-    if postgres_bin() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL's server programs are missing under CI")
-        pytest.skip("no /usr/lib/postgresql/*/bin: apt-get install postgresql")
-    server = OwnPostgres()
-    try:
-        server.init()
+    with own_postgres_server() as server:
         env = {
             **os.environ,
             "DATABASE_URL": server.url,
@@ -49,8 +43,6 @@ def own_postgres():
         made = subprocess.run([sys.executable, "manage.py", "shell", "-c", story], **run)
         server.article = made.stdout.decode().strip().splitlines()[-1]
         yield server
-    finally:
-        server.remove()
 
 
 def _wait_for(url: str, status: int, seconds: float = 30) -> int:
