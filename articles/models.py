@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,23 @@ from taggit.models import TaggedItemBase
 
 from .html import body_text
 from .slugs import pinyin_slug, unique_slug
+
+# What an edit may change: the edit form's fields and the locked UPDATE's columns. Never
+# status or publication time, which only the workflow steps set.
+EDITABLE_FIELDS = [
+    "kicker",
+    "headline",
+    "deck",
+    "slug",
+    "summary",
+    "body",
+    "source_line",
+    "dateline",
+    "section",
+    "lead_image",
+    "lead_image_caption",
+    "lead_image_credit",
+]
 
 
 class Section(models.Model):
@@ -420,6 +438,9 @@ class WorkflowEvent(models.Model):
         return f"{self.get_action_display()} {self.article}"
 
 
+PREVIEW_SALT = "articles.preview-link"
+
+
 class PreviewLink(models.Model):
     """A signed, expiring, revocable link that shows an unpublished article to someone outside."""
 
@@ -446,9 +467,15 @@ class PreviewLink(models.Model):
         return f"{self.article} 的预览链接"
 
     def get_absolute_url(self):
-        from .previews import preview_token
+        return reverse("articles:preview", kwargs={"token": self.token})
 
-        return reverse("articles:preview", kwargs={"token": preview_token(self)})
+    @property
+    def token(self) -> str:
+        """The signed token in the link: the signature stops guessing and tampering; this row
+        decides expiry and revocation (see `site/previews.py`)."""
+        return signing.dumps(
+            {"link": self.pk, "article": self.article_id}, salt=PREVIEW_SALT, compress=True
+        )
 
     @property
     def is_active(self) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import feeds, views
+from articles.search import views as search_views
+from articles.site import feeds, views
 
 app_name = "articles"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     ),
     path("articles/<id:pk>/", views.article_shortlink, name="shortlink"),
     path("preview/<str:token>/", views.article_preview, name="preview"),
-    path("search/", views.search_view, name="search"),
+    path("search/", search_views.search_view, name="search"),
     path("sections/<slug:slug>/", views.SectionArticleListView.as_view(), name="section"),
     path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
     path("sections/<slug:slug>/feed/atom/", feeds.SectionFeed(atom=True), name="section-feed-atom"),

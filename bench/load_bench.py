@@ -444,7 +444,7 @@ def discover_pages() -> tuple[list[Page], int]:
     from django.urls import reverse
 
     from articles.models import Article, Section, TaggedArticle
-    from articles.views import SectionArticleListView
+    from articles.site.views import SectionArticleListView
     from regions.models import Region
 
     total = Article.objects.count()

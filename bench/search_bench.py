@@ -92,7 +92,7 @@ def index_figures(rebuild: bool) -> dict:
 def run_query(query_text: str, filters: dict, order: str) -> tuple[float, int]:
     from articles import search
     from articles.models import Article
-    from articles.views import search_filters
+    from articles.search.views import search_filters
 
     started = time.perf_counter()
     data = dict(filters)

@@ -162,9 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.utils import timezone
     from django.utils.dateformat import format as date_format
 
-    from articles import feeds
-    from articles.context_processors import site
     from articles.models import Article, Section
+    from articles.site import feeds
+    from articles.site.context_processors import site
     from articles.templatetags.metadata import ld_json_blocks
 
     section = Section.objects.filter(articles__isnull=False).first()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.selectors import desk_board
+from articles.desk.selectors import desk_board
 
 from . import pagecache
 

@@ -5,7 +5,7 @@ from django.utils.cache import has_vary_header, patch_cache_control
 
 
 class PrivateWhenPersonal:
-    """A reader's page is marked public (articles.caching.public) so that a CDN may keep it.
+    """A reader's page is marked public (articles.site.caching.public) so that a CDN may keep it.
     If the answer also sets a cookie (a CSRF token, a session) or varies with the cookie, it
     was made for one person: it becomes private, whatever the view said. First in MIDDLEWARE,
     so it sees the headers every other middleware added."""

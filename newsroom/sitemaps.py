@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
-from articles.caching import public
-from articles.sitemaps import (
+from articles.site.caching import public
+from articles.site.sitemaps import (
     PER_SITEMAP,
     ArticleMonthSitemap,
     AuthorSitemap,

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from articles.feeds import ArticleFeed
+from articles.site.feeds import ArticleFeed
 
 from .models import Region, Theme
 

@@ -1,6 +1,6 @@
 """Sitemaps of the region and theme pages that list published stories."""
 
-from articles.sitemaps import ListingSitemap, newest, newest_story_by, with_changed_at
+from articles.site.sitemaps import ListingSitemap, newest, newest_story_by, with_changed_at
 
 from .models import Region, Theme
 

@@ -3,9 +3,9 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
-from articles import caching
 from articles.models import Article
-from articles.views import ArticleListView, by_slug
+from articles.site import caching
+from articles.site.views import ArticleListView, by_slug
 
 from . import coverage, feeds, selectors
 from .models import Region, Theme

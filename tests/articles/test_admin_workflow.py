@@ -10,7 +10,7 @@ from pytest_django.asserts import assertRedirects
 from reversion.models import Version
 
 from articles.models import Article, Correction, WorkflowEvent
-from articles.workflow import TRANSITIONS
+from articles.services.workflow import TRANSITIONS
 from regions.models import Region, Theme
 from tests.articles.desk import (
     change_form,

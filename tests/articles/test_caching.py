@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles import caching, services
+from articles import services
 from articles.models import Article
+from articles.site import caching
 from tests.articles.desk import scheduled_story
 from tests.factories import make_article, make_author, make_section
 

@@ -1,6 +1,6 @@
 import pytest
 
-from articles.copydesk import HEADLINE_MAX_CHARS, copy_warnings
+from articles.desk.copydesk import HEADLINE_MAX_CHARS, copy_warnings
 
 CLEAN_BODY = (
     "<p>京津冀三地签署协议，推动“一网通办”再扩容（试点）。</p><p>下一步怎么走？拭目以待！</p>"

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from articles import corpus, search, segment
+from articles import search
+from articles.demo import corpus
 from articles.models import Article, SearchEntry
+from articles.search import segment
 from regions.models import CoverageCount
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles import demo_content
-from articles.demo import ADMIN_USERNAME
+from articles.demo import content as demo_content
+from articles.demo.loader import ADMIN_USERNAME
 from articles.models import Article, Author, Byline, Correction, Section
 from regions.models import Region
 

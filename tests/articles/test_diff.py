@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from articles.diff import FIELDS, FieldDiff, diff_article_versions
+from articles.desk.diff import FIELDS, FieldDiff, diff_article_versions
 
 HEADLINE = "京津冀商标有效注册量达478.92万件"
 FIRST = "记者从北京市知识产权局获悉，京津冀三地知识产权部门持续深化协作。"

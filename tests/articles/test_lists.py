@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.lists import CappedPaginator
+from articles.site.pagination import CappedPaginator
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db

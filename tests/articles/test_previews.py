@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import previews, services
-from articles.models import Article, PreviewLink
+from articles import services
+from articles.models import PREVIEW_SALT, Article, PreviewLink
 from tests.articles.desk import desk_story
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def shared_link(client, user, article: Article) -> PreviewLink:
 
 
 def token_of(link: PreviewLink) -> str:
-    return previews.preview_token(link)
+    return link.token
 
 
 def outsider_get(url: str):
@@ -187,9 +187,7 @@ def test_token_naming_another_article_is_404(client, people, draft):
     link = shared_link(client, people["editor"], draft)
     other = desk_story(S.DRAFT, by=people["reporter"], headline="另一篇未发布的稿件")
     shared_link(client, people["editor"], other)
-    forged = signing.dumps(
-        {"link": link.pk, "article": other.pk}, salt=previews.SALT, compress=True
-    )
+    forged = signing.dumps({"link": link.pk, "article": other.pk}, salt=PREVIEW_SALT, compress=True)
     response = outsider_get(reverse("articles:preview", args=[forged]))
     assert response.status_code == 404
     assert "另一篇未发布的稿件" not in response.content.decode()
@@ -206,7 +204,7 @@ def test_token_signed_with_another_key_is_404(client, people, draft):
     """A token signed with a guessed key is refused."""
     link = shared_link(client, people["editor"], draft)
     forged = signing.dumps(
-        {"link": link.pk, "article": draft.pk}, key="guessed", salt=previews.SALT, compress=True
+        {"link": link.pk, "article": draft.pk}, key="guessed", salt=PREVIEW_SALT, compress=True
     )
     assert outsider_get(reverse("articles:preview", args=[forged])).status_code == 404
 

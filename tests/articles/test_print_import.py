@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles import printpage, services
 from articles.models import Article, Author, PrintPage
+from articles.printpage.importer import print_page_import
 from tests.factories import make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def section():
 
 
 def _import(**options):
-    return services.print_page_import(
+    return print_page_import(
         data=options.pop("data", PAGE), print_date=date(2026, 11, 20), page=5, **options
     )
 

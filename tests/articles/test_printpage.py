@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from articles import printpage
+from articles.printpage import parser as printpage
 from regions.suggest import suggest
 
 PAGES = Path(__file__).parent / "print_pages"

@@ -10,8 +10,11 @@ from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import demo_content, search, segment, services
+from articles import services
+from articles.demo import content as demo_content
 from articles.models import Article, SearchEntry
+from articles.search import engine as search
+from articles.search import segment
 from regions.models import Region, Theme
 from tests.articles.desk import change_form, desk_story, scheduled_story
 from tests.factories import make_article, make_section

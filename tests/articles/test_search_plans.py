@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from articles import search
 from articles.models import Article
+from articles.search import engine as search
 from tests.factories import make_article
 
 pytestmark = [

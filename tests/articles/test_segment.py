@@ -1,6 +1,6 @@
 import pytest
 
-from articles import segment
+from articles.search import segment
 from regions.models import Region, Theme
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles import selectors
+from articles.desk import selectors
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import search, services
+from articles.desk.tags import near_duplicates, tag_key, tags_with_counts
 from articles.models import Article
-from articles.tags import near_duplicates, tag_key, tags_with_counts
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

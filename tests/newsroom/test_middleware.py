@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.cache import patch_vary_headers
 
-from articles.caching import public
+from articles.site.caching import public
 from newsroom.middleware import PrivateWhenPersonal
 
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services, sitemaps
+from articles import services
 from articles.models import Article
+from articles.site import sitemaps
 from tests.articles.conftest import make_user
 from tests.articles.desk import desk_story
 from tests.factories import make_article, make_author, make_section

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils.safestring import SafeData
 
-from regions.charts import Series, bar_chart, line_chart
+from regions.coverage.charts import Series, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = [f"{m}月" for m in range(1, 13)]

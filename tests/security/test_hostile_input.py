@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
-from articles import printpage, services
+from articles import printpage
 from articles.models import Article, Author, PrintPage, SearchEntry, WorkflowEvent
+from articles.printpage.importer import print_page_import
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -161,9 +162,7 @@ PAGE_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=
 def test_a_dry_run_import_of_any_bytes_changes_nothing(desk, data):
     """Any bytes: a report or a one-line refusal, and a dry run writes nothing."""
     try:
-        report = services.print_page_import(
-            data=data, print_date=datetime.date(2023, 11, 20), dry_run=True
-        )
+        report = print_page_import(data=data, print_date=datetime.date(2023, 11, 20), dry_run=True)
     except printpage.PrintPageError as refusal:
         assert str(refusal) and "\n" not in str(refusal)
     else:
@@ -180,7 +179,7 @@ def test_importing_any_bytes_makes_only_drafts_from_one_page_or_nothing(desk, da
     nothing at all."""
     before = _rows()
     try:
-        report = services.print_page_import(data=data, print_date=datetime.date(2023, 11, 20))
+        report = print_page_import(data=data, print_date=datetime.date(2023, 11, 20))
     except printpage.PrintPageError:
         assert _rows() == before
         return

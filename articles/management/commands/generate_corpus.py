@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import corpus
+from articles.demo import corpus
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles import printpage, services
+from articles import printpage
 from articles.models import Section
+from articles.printpage.importer import print_page_import
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             if section is None:
                 raise CommandError(f"没有网址名为“{options['section']}”的栏目。")
         try:
-            report = services.print_page_import(
+            report = print_page_import(
                 data=data,
                 print_date=print_date,
                 page=options["page"],

@@ -1,0 +1,1 @@
+"""The desk in the admin: admin classes, forms, filters, version diff, copy desk, tag clean-up."""

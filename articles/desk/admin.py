@@ -1,0 +1,502 @@
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from reversion.models import Version
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
+
+from articles import search, services
+from articles.desk import selectors as desk_selectors
+from articles.desk.copydesk import copy_warnings
+from articles.desk.diff import diff_article_versions
+from articles.desk.filters import RegionFilter, ThemeFilter
+from articles.desk.forms import (
+    ArticleAdminForm,
+    BulkTaggingForm,
+    PreviewLinkForm,
+    step_form,
+)
+from articles.desk.tags import near_duplicates, tags_with_counts
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    PreviewLink,
+    Section,
+    WorkflowEvent,
+)
+from articles.services import history
+from articles.services.permissions import can_edit_article
+from articles.services.workflow import TRANSITIONS, available_transitions
+from articles.site import selectors
+from articles.site.pagination import CappedPaginator
+from articles.site.views import render_article
+from newsroom.admin import ShownToReadersAdmin
+from regions.coverage.admin import coverage_report
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["author", "role", "order"]
+
+
+class CorrectionInline(admin.TabularInline):
+    """Shown, not edited: corrections are added through the workflow so they are recorded."""
+
+    model = Correction
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["kind", "text", "created_at"]
+    readonly_fields = ["kind", "text", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WorkflowEventInline(admin.TabularInline):
+    model = WorkflowEvent
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["at", "action", "actor", "note"]
+    readonly_fields = ["at", "action", "actor", "note"]
+    verbose_name_plural = "流程记录"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["headline", "status", "section", "published_at", "byline_names", "updated_at"]
+    list_display_links = ["headline"]
+    list_filter = ["status", "section", RegionFilter, ThemeFilter, "published_at", "print_page"]
+    list_select_related = ["section"]
+    search_fields = ["headline"]  # enables the search box; get_search_results does the work
+    search_help_text = "按词搜索标题、正文、署名、标签、地区和主题，例如：知识产权 雄安"
+    # At a million rows: no date hierarchy (it scans every date), no full count, no facets.
+    paginator = CappedPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    sortable_by = ["published_at", "updated_at"]
+    autocomplete_fields = ["section", "regions", "themes"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    ]
+    inlines = [BylineInline, CorrectionInline, WorkflowEventInline]
+    list_per_page = 50
+    actions = ["bulk_tag"]
+    fieldsets = [
+        ("标题", {"fields": ["kicker", "headline", "deck", "slug", "opened_version"]}),
+        ("正文", {"fields": ["summary", "body", "source_line", "dateline"]}),
+        ("分类", {"fields": ["section", "regions", "themes", "tags"]}),
+        (
+            "状态",
+            {
+                "fields": ["status", "published_at"],
+                "description": "状态和发布时间只能通过上方的流程按钮改变；时间均为北京时间（Asia/Shanghai）。",
+            },
+        ),
+        (
+            "题图",
+            {
+                "classes": ["collapse"],
+                "fields": ["lead_image", "lead_image_caption", "lead_image_credit"],
+            },
+        ),
+        (
+            "记录",
+            {
+                "classes": ["collapse"],
+                "fields": ["created_at", "created_by", "updated_at", "updated_by"],
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["admin_extra/tag-autocomplete.js", "admin_extra/suggestions.js"]
+        css = {"all": ["admin_extra/article-form.css"]}
+
+    # --- permissions: the same rule as the services -----------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or can_edit_article(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def delete_model(self, request, obj):
+        services.articles_delete(articles=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.articles_delete(articles=list(queryset))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("bylines__author")
+        match = request.resolver_match
+        if match and match.url_name == "articles_article_changelist":
+            queryset = queryset.defer("body")  # the list never shows it
+        return queryset
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search counts its matches only up to the readers' search cap: each one is a word test.
+        cap = search.COUNT_CAP if request.GET.get("q", "").strip() else None
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The readers' search machinery, over every status: Chinese words, not substrings;
+        common words walk the newest stories instead of listing every match."""
+        query = search.parse(search_term)
+        if not search_term.strip():
+            return queryset, False
+        chosen = search.plan(query, order="date")
+        return search.matching(queryset, query, strategy=chosen.strategy), False
+
+    @admin.display(description="署名")
+    def byline_names(self, obj):
+        return format_html_join(
+            "，", "{} {}", ((b.get_role_display(), b.author.name) for b in obj.bylines.all())
+        )
+
+    @admin.action(description="批量添加或移除地区、主题分类、标签", permissions=["change"])
+    def bulk_tag(self, request, queryset):
+        """An intermediate page: choose add or remove and one region, theme or tag, then apply."""
+        editable = [a for a in queryset if can_edit_article(request.user, a)]
+        form = BulkTaggingForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            done = services.articles_bulk_tag(
+                articles=editable,
+                operation=data["operation"],
+                region=data["region"],
+                theme=data["theme"],
+                tag=data["tag"].strip(),
+            )
+            skipped = queryset.count() - done
+            note = f"，{skipped} 篇您无权修改，未处理" if skipped else ""
+            messages.success(request, f"已处理 {done} 篇稿件{note}。")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "批量修改地区、主题分类或标签",
+            "opts": self.opts,
+            "form": form,
+            "articles": queryset,
+            "editable_count": len(editable),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/bulk_tag.html", context)
+
+    # --- saving: versions, optimistic locking, copy-desk warnings ---------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("新建稿件" if object_id is None else "编辑保存")
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict:
+            # Someone saved between this form's check and its UPDATE. Nothing was written;
+            # showing the form again lets its own check explain what changed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.article_save_edit(
+                article=obj, expected_version=form.cleaned_data["opened_version"], user=request.user
+            )
+        else:
+            obj.created_by = obj.updated_by = request.user
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        services.article_derived_refresh(article)
+        counts = Article.objects.filter(pk=article.pk).aggregate(
+            bylines=Count("bylines", distinct=True),
+            regions=Count("regions", distinct=True),
+            themes=Count("themes", distinct=True),
+        )
+        for warning in copy_warnings(
+            headline=article.headline,
+            kicker=article.kicker,
+            deck=article.deck,
+            summary=article.summary,
+            body=article.body,
+            **counts,
+        ):
+            messages.warning(request, f"校对提示：{warning}")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["transitions"] = available_transitions(request.user, obj)
+            context["suggestions"] = desk_selectors.tagging_suggestions(obj)
+            form = context["adminform"].form
+            conflict = getattr(form, "conflict", None)
+            if conflict:
+                current, opened = conflict
+                version = history.version_for_lock(current, opened)
+                context["conflict_changes"] = (
+                    diff_article_versions(
+                        history.version_snapshot(version), history.article_snapshot(current)
+                    )
+                    if version
+                    else None
+                )
+                context["conflict_unknown"] = version is None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- desk views: workflow steps, previews, versions --------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("tags/", view(self.tags_view), name="articles_article_tags"),
+            path("coverage/", view(self.coverage_view), name="articles_article_coverage"),
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                view(self.transition_view),
+                name="articles_article_transition",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path("<path:object_id>/share/", view(self.share_view), name="articles_article_share"),
+            path(
+                "<path:object_id>/versions/",
+                view(self.versions_view),
+                name="articles_article_versions",
+            ),
+            path(
+                "<path:object_id>/versions/<int:version_id>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def coverage_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return coverage_report(request, self)
+
+    def tags_view(self, request):
+        """Tag clean-up for editors: merge near-duplicates, rename, see the tags used once."""
+        if not request.user.has_perm("articles.review_article"):
+            raise PermissionDenied
+        if request.method == "POST":
+            chosen = list(Tag.objects.filter(pk__in=request.POST.getlist("tag")))
+            name = request.POST.get("name", "").strip()
+            try:
+                if request.POST.get("do") == "merge" and len(chosen) >= 2:
+                    keep = next((t for t in chosen if t.name == name), chosen[0])
+                    if name and keep.name != name:
+                        keep = services.tag_rename(tag=keep, name=name)
+                    changed = services.tags_merge(keep=keep, merge=chosen)
+                    messages.success(
+                        request, f"已合并为“{keep.name}”，{changed} 篇稿件的标签随之更新。"
+                    )
+                elif request.POST.get("do") == "rename" and len(chosen) == 1 and name:
+                    tag = services.tag_rename(tag=chosen[0], name=name)
+                    messages.success(request, f"标签已改名为“{tag.name}”。")
+                else:
+                    messages.error(
+                        request, "合并请至少勾选两个标签；改名请只勾选一个并填写新名字。"
+                    )
+            except services.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            return HttpResponseRedirect(request.path)
+        tags = list(tags_with_counts())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "标签整理",
+            "opts": self.opts,
+            "groups": near_duplicates(tags),
+            "used_once": [t for t in tags if t.uses == 1],
+            "tags": tags,
+        }
+        return TemplateResponse(request, "admin/articles/article/tags.html", context)
+
+    def _article(self, request, object_id) -> Article:
+        if not object_id.isdigit():
+            raise Http404("没有这篇稿件")
+        article = get_object_or_404(Article, pk=int(object_id))
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _change_url(self, article):
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def transition_view(self, request, object_id, action):
+        article = self._article(request, object_id)
+        if action not in TRANSITIONS:
+            raise Http404("没有这个流程操作")
+        transition = TRANSITIONS[action]
+        form_class = step_form(transition)
+        form = form_class(request.POST if request.method == "POST" else None)
+        refusal = transition.refusal(request.user, article)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.article_apply_transition(
+                    name=action, article=article, user=request.user, **form.cleaned_data
+                )
+            except services.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, f"已{transition.label}：{article.headline}")
+                return HttpResponseRedirect(self._change_url(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{transition.label}：{article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "transition": transition,
+            "refusal": refusal,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/transition.html", context)
+
+    def preview_view(self, request, object_id):
+        article = self._article(request, object_id)
+        article = selectors.article_for_preview(article.pk)
+        banner = "后台预览" if article.is_published_now else "预览，未发布"
+        return render_article(request, article, preview_banner=banner)
+
+    def share_view(self, request, object_id):
+        article = self._article(request, object_id)
+        form = PreviewLinkForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            try:
+                if "revoke" in request.POST:
+                    link = get_object_or_404(
+                        PreviewLink, pk=request.POST.get("revoke", "0") or 0, article=article
+                    )
+                    services.preview_link_revoke(link=link, user=request.user)
+                    messages.success(request, "预览链接已撤销。")
+                    return HttpResponseRedirect(request.path)
+                if form.is_valid():
+                    link = services.preview_link_create(
+                        article=article, user=request.user, hours=form.cleaned_data["hours"]
+                    )
+                    messages.success(request, "已生成预览链接。")
+                    return HttpResponseRedirect(request.path)
+            except services.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            except ValueError:
+                raise Http404("没有这个预览链接") from None
+        links = [
+            (link, request.build_absolute_uri(link.get_absolute_url()))
+            for link in article.preview_links.select_related("created_by")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"对外预览链接：{article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "links": links,
+            "can_share": request.user.has_perm("articles.share_preview"),
+        }
+        return TemplateResponse(request, "admin/articles/article/share.html", context)
+
+    def versions_view(self, request, object_id):
+        article = self._article(request, object_id)
+        versions = list(history.versions_of(article)[:100])
+        by_id = {v.pk: v for v in versions}
+        diff, older, newer = None, None, None
+        a, b = request.GET.get("a", ""), request.GET.get("b", "")
+        if a.isdigit() and b.isdigit() and int(a) in by_id and int(b) in by_id:
+            older, newer = sorted(
+                [by_id[int(a)], by_id[int(b)]], key=lambda v: v.revision.date_created
+            )
+            diff = diff_article_versions(
+                history.version_snapshot(older), history.version_snapshot(newer)
+            )
+        elif a or b:
+            messages.error(request, "请从列表中选择两个版本进行比较。")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"版本历史：{article.headline}",
+            "opts": self.opts,
+            "original": article,
+            "versions": versions,
+            "diff": diff,
+            "older": older,
+            "newer": newer,
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        article = self._article(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_versions", args=[article.pk])
+            )
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        try:
+            services.article_restore_version(article=article, version=version, user=request.user)
+        except services.TransitionRefused as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_versions", args=[article.pk])
+            )
+        messages.success(request, "已恢复旧版本，并作为一次新的保存记录下来。")
+        return HttpResponseRedirect(self._change_url(article))
+
+
+@admin.register(Section)
+class SectionAdmin(ShownToReadersAdmin):
+    list_display = ["name", "slug", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Author)
+class AuthorAdmin(ShownToReadersAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name", "slug"]
+    raw_id_fields = ["user"]
+    fields = ["name", "slug", "bio", "user"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ShownToReadersAdmin):
+    list_display = ["article", "kind", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["article"]
+    search_fields = ["text", "article__headline"]
+    autocomplete_fields = ["article"]
+
+
+# taggit's own tag admin, with the page cache emptied when a tag is renamed or deleted there.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(ShownToReadersAdmin, TaggitTagAdmin):
+    pass

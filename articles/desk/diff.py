@@ -1,0 +1,360 @@
+"""What changed between two versions of an article, readable on Chinese text.
+
+Chinese has no spaces between words, so a word diff would mark whole sentences: text is
+compared character by character, and the body is first lined up block by block (paragraph,
+subhead, quote, list item) so that only the blocks that changed are shown.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from html.parser import HTMLParser
+
+from django.utils.html import escape
+
+from articles.html import BLOCK_TAGS
+
+FIELDS = [
+    ("kicker", "引题"),
+    ("headline", "主题"),
+    ("deck", "副题"),
+    ("slug", "网址名"),
+    ("summary", "导语"),
+    ("body", "正文"),
+    ("source_line", "稿源"),
+    ("dateline", "电头地点"),
+    ("section", "栏目"),
+    ("status", "状态"),
+    ("published_at", "发布时间"),
+    ("lead_image_caption", "图片说明"),
+    ("lead_image_credit", "图片署名"),
+    ("bylines", "署名"),
+    ("tags", "标签"),
+    ("regions", "地区"),
+    ("themes", "主题分类"),
+]
+LIST_FIELDS = {"bylines", "tags", "regions", "themes"}
+
+# An unchanged run longer than ELIDE_OVER characters keeps KEEP on each side of a "…".
+ELIDE_OVER = 60
+KEEP = 20
+# Two blocks less alike than this are shown as one removed and one added, not interleaved.
+PAIR_CUTOFF = 0.5
+# Looking for the best partner of every block is quadratic; past this many candidate pairs
+# (a body pasted over wholesale) blocks are paired in order, looking LOOKAHEAD blocks ahead.
+MAX_PAIR_SEARCH = 400
+LOOKAHEAD = 3
+
+FORMAT_ONLY_NOTE = '<p class="diff-context">（文字未变，仅格式或标记调整）</p>'
+REORDER_NOTE = "（顺序调整）"
+
+
+@dataclass
+class FieldDiff:
+    name: str
+    label: str
+    html: str
+
+
+def diff_article_versions(old: dict, new: dict) -> list[FieldDiff]:
+    """Only the fields that differ, in FIELD order."""
+    diffs = []
+    for name, label in FIELDS:
+        if name in LIST_FIELDS:
+            html = _list_diff(_as_list(old.get(name)), _as_list(new.get(name)))
+        elif name == "body":
+            html = _body_diff(_as_text(old.get(name)), _as_text(new.get(name)))
+        else:
+            html = _text_diff(_as_text(old.get(name)), _as_text(new.get(name)))
+        if html is not None:
+            diffs.append(FieldDiff(name=name, label=label, html=html))
+    return diffs
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _as_list(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value]
+
+
+# Text -----------------------------------------------------------------------------------
+
+
+def _text_diff(old: str, new: str) -> str | None:
+    if old == new:
+        return None
+    return _render(_char_segments(old, new))
+
+
+def _char_segments(old: str, new: str) -> list[tuple[bool, str, str]]:
+    """(unchanged?, old part, new part) runs, alternating, with chaff merged away.
+
+    A character-level matcher happily keeps a lone shared character between two edits
+    ("478.92" → "478.29" becomes insert 2, keep 9, delete 2). Like diff-match-patch's
+    semantic cleanup, an unchanged run no longer than the edits on both sides of it is
+    folded into them, so the reader sees 92 → 29.
+    """
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    segments = [
+        (tag == "equal", old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    merged = True
+    while merged:
+        merged = False
+        for k in range(1, len(segments) - 1):
+            same, text, _ = segments[k]
+            before, after = segments[k - 1], segments[k + 1]
+            if same and len(text) <= min(_edit_size(before), _edit_size(after)):
+                joined = (False, before[1] + text + after[1], before[2] + text + after[2])
+                segments[k - 1 : k + 2] = [joined]
+                merged = True
+                break
+    return segments
+
+
+def _edit_size(segment: tuple[bool, str, str]) -> int:
+    return max(len(segment[1]), len(segment[2]))
+
+
+def _render(segments: list[tuple[bool, str, str]]) -> str:
+    parts = []
+    for same, old, new in segments:
+        if same:
+            parts.append(escape(_elide(old)))
+            continue
+        if old:
+            parts.append(f"<del>{escape(old)}</del>")
+        if new:
+            parts.append(f"<ins>{escape(new)}</ins>")
+    return "".join(parts)
+
+
+def _elide(text: str) -> str:
+    if len(text) <= ELIDE_OVER:
+        return text
+    return f"{text[:KEEP]}…{text[-KEEP:]}"
+
+
+# Body -----------------------------------------------------------------------------------
+
+
+SKIPPED_TAGS = {"script", "style", "template"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "段落", "小标题", "引用", "列表", "图片说明"
+    text: str
+
+
+def _kind(open_tags: list[str]) -> str:
+    """What an editor would call the block, from the block elements it sits in."""
+    if HEADINGS.intersection(open_tags):
+        return "小标题"
+    if "figure" in open_tags or "figcaption" in open_tags:
+        return "图片说明"
+    if "blockquote" in open_tags:
+        return "引用"
+    if "li" in open_tags:
+        return "列表"
+    return "段落"
+
+
+class _BlockSplitter(HTMLParser):
+    """Text of each block-level element, tags stripped and entities decoded."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._open: list[str] = []
+        self._text: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag in BLOCK_TAGS:
+            self._flush()
+            self._open.append(tag)
+        elif tag == "br":
+            self._text.append("\n")
+        elif tag == "hr":
+            self._flush()
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in SKIPPED_TAGS:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in BLOCK_TAGS:
+            self._flush()
+            if tag in self._open:
+                # Close everything the version left open inside this element too.
+                while self._open.pop() != tag:
+                    pass
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self._text.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+    def _flush(self):
+        text = " ".join("".join(self._text).split())
+        self._text = []
+        if text:
+            self.blocks.append(Block(kind=_kind(self._open), text=text))
+
+
+def split_blocks(html: str) -> list[Block]:
+    splitter = _BlockSplitter()
+    splitter.feed(html)
+    splitter.close()
+    return splitter.blocks
+
+
+def _body_diff(old: str, new: str) -> str | None:
+    if old.strip() == new.strip():
+        return None
+    old_blocks, new_blocks = split_blocks(old), split_blocks(new)
+    if old_blocks == new_blocks:
+        return FORMAT_ONLY_NOTE
+    parts = []
+    matcher = SequenceMatcher(None, old_blocks, new_blocks, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for before, after in _pair_blocks(old_blocks[i1:i2], new_blocks[j1:j2]):
+            parts.append(_render_block(before, after))
+    return "".join(parts)
+
+
+def _pair_blocks(old: list[Block], new: list[Block]):
+    """Pair each rewritten block with its closest counterpart; the rest were removed or added.
+
+    The most alike pair anchors the split and both sides of it are paired the same way
+    (as difflib.Differ does for lines), so a paragraph inserted before an edited one does
+    not get diffed against it.
+    """
+    if len(old) * len(new) > MAX_PAIR_SEARCH:
+        yield from _pair_in_order(old, new)
+        return
+    best, best_i, best_j = PAIR_CUTOFF, None, None
+    matcher = SequenceMatcher(autojunk=False)
+    for j, after in enumerate(new):
+        matcher.set_seq2(after.text)
+        for i, before in enumerate(old):
+            matcher.set_seq1(before.text)
+            # The cheap upper bounds first: most pairs are ruled out without a full match.
+            if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+                continue
+            if (ratio := matcher.ratio()) > best:
+                best, best_i, best_j = ratio, i, j
+    if best_i is None:
+        yield from ((before, None) for before in old)
+        yield from ((None, after) for after in new)
+        return
+    yield from _pair_blocks(old[:best_i], new[:best_j])
+    yield old[best_i], new[best_j]
+    yield from _pair_blocks(old[best_i + 1 :], new[best_j + 1 :])
+
+
+def _pair_in_order(old: list[Block], new: list[Block]):
+    """Walk both lists together, looking a few blocks ahead for each block's partner."""
+    i = j = 0
+    while i < len(old) and j < len(new):
+        skip = _nearest_partner(old, new, i, j)
+        if skip is None:
+            yield old[i], None
+            yield None, new[j]
+            i, j = i + 1, j + 1
+            continue
+        skip_old, skip_new = skip
+        yield from ((before, None) for before in old[i : i + skip_old])
+        yield from ((None, after) for after in new[j : j + skip_new])
+        yield old[i + skip_old], new[j + skip_new]
+        i, j = i + skip_old + 1, j + skip_new + 1
+    yield from ((before, None) for before in old[i:])
+    yield from ((None, after) for after in new[j:])
+
+
+def _nearest_partner(old: list[Block], new: list[Block], i: int, j: int) -> tuple[int, int] | None:
+    """How many blocks to skip on each side to reach a similar pair, fewest skipped first."""
+    for distance in range(LOOKAHEAD + 1):
+        for skip_old in range(distance + 1):
+            skip_new = distance - skip_old
+            if i + skip_old >= len(old) or j + skip_new >= len(new):
+                continue
+            if _similar(old[i + skip_old], new[j + skip_new]):
+                return skip_old, skip_new
+    return None
+
+
+def _similar(before: Block, after: Block) -> bool:
+    matcher = SequenceMatcher(None, before.text, after.text, autojunk=False)
+    # The cheap upper bounds first: most unrelated pairs are ruled out without a full match.
+    return (
+        matcher.real_quick_ratio() > PAIR_CUTOFF
+        and matcher.quick_ratio() > PAIR_CUTOFF
+        and matcher.ratio() > PAIR_CUTOFF
+    )
+
+
+def _render_block(before: Block | None, after: Block | None) -> str:
+    if before is None:
+        return f'<p class="diff-added">{_kind_mark(after.kind)}<ins>{escape(after.text)}</ins></p>'
+    if after is None:
+        return (
+            f'<p class="diff-removed">{_kind_mark(before.kind)}<del>{escape(before.text)}</del></p>'
+        )
+    if before.kind == after.kind:
+        mark = _kind_mark(after.kind)
+    else:
+        mark = f'<span class="diff-kind">〔{before.kind}→{after.kind}〕</span>'
+    changes = _render(_char_segments(before.text, after.text))
+    return f'<p class="diff-changed">{mark}{changes}</p>'
+
+
+def _kind_mark(kind: str) -> str:
+    """Plain paragraphs go unmarked; a subhead, quote, list item or caption says what it is."""
+    return "" if kind == "段落" else f'<span class="diff-kind">〔{kind}〕</span>'
+
+
+# Lists ----------------------------------------------------------------------------------
+
+
+def _list_diff(old: list[str], new: list[str]) -> str | None:
+    if old == new:
+        return None
+    removed, kept_old = _split(old, Counter(old) - Counter(new))
+    added, kept_new = _split(new, Counter(new) - Counter(old))
+    if not removed and not added:
+        return "、".join(escape(item) for item in new) + REORDER_NOTE
+    items = [f"<del>{escape(item)}</del>" for item in removed]
+    items += [f"<ins>{escape(item)}</ins>" for item in added]
+    # Items on both sides that now stand in another order are worth a word too.
+    return "、".join(items) + (REORDER_NOTE if kept_old != kept_new else "")
+
+
+def _split(items: list[str], dropped: Counter) -> tuple[list[str], list[str]]:
+    """(dropped, kept) in list order; of a repeated item, the last copies are the dropped ones."""
+    left = Counter(dropped)
+    gone, kept = [], []
+    for item in reversed(items):
+        if left[item]:
+            left[item] -= 1
+            gone.append(item)
+        else:
+            kept.append(item)
+    return gone[::-1], kept[::-1]

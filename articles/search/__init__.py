@@ -1,0 +1,34 @@
+"""Chinese word search: segmentation (`segment.py`), the index and the query engine
+(`engine.py`), and the readers' search page (`forms.py`, `views.py`)."""
+
+from .engine import (
+    COUNT_CAP,
+    ParsedQuery,
+    Plan,
+    count,
+    highlight,
+    index_article,
+    matching,
+    parse,
+    plain_text,
+    plan,
+    rebuild,
+    search,
+    snippet,
+)
+
+__all__ = [
+    "COUNT_CAP",
+    "ParsedQuery",
+    "Plan",
+    "count",
+    "highlight",
+    "index_article",
+    "matching",
+    "parse",
+    "plain_text",
+    "plan",
+    "rebuild",
+    "search",
+    "snippet",
+]

@@ -1,0 +1,31 @@
+"""What is derived from an article and must follow every change to it: its search entry, the
+coverage counts of the days it counts on, its list validators (`updated_at`) and readers'
+cached pages. Every service that changes an article ends here, so adding a derived thing
+means editing this module only."""
+
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article, SearchEntry
+from newsroom import pagecache
+from regions import coverage
+
+
+def article_derived_refresh(article: Article) -> None:
+    """Bring what is derived from an article in step with it: its search entry, and the
+    coverage counts of the day it was counted in before and of its day now."""
+    counted_before = (
+        SearchEntry.objects.filter(article_id=article.pk)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    search.index_article(article)
+    coverage.refresh_days([counted_before, article.published_at])
+    if article.status in (Article.Status.PUBLISHED, Article.Status.WITHDRAWN):
+        pagecache.content_changed()  # readers' pages (and a scheduled time) changed
+
+
+def touch(article_ids) -> None:
+    """Their pages and the lists they join or leave changed: move updated_at, which feeds,
+    sitemaps and Last-Modified read. The lock version stays: no edit form's text is stale."""
+    Article.objects.filter(pk__in=list(article_ids)).update(updated_at=timezone.now())

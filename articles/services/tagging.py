@@ -1,0 +1,86 @@
+"""Bulk tagging and tag clean-up: each moves what it touches through the derived refresh."""
+
+from django.db import transaction
+
+from articles import search
+from articles.models import Article, TaggedArticle
+from newsroom import pagecache
+from regions import coverage
+
+from .base import TransitionRefused
+from .derived import touch
+
+
+@transaction.atomic
+def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag: str = "") -> int:
+    """Add or remove one region, theme or tag on many articles; re-index them and recount their
+    days' coverage. Returns how many."""
+    articles = list(articles)
+    for article in articles:
+        if region is not None:
+            (article.regions.add if operation == "add" else article.regions.remove)(region)
+        elif theme is not None:
+            (article.themes.add if operation == "add" else article.themes.remove)(theme)
+        elif tag:
+            (article.tags.add if operation == "add" else article.tags.remove)(tag)
+        search.index_article(article)
+    if region is not None or theme is not None:
+        coverage.refresh_days(article.published_at for article in articles)
+    pagecache.content_changed()
+    touch([article.pk for article in articles])
+    return len(articles)
+
+
+@transaction.atomic
+def tags_merge(*, keep, merge) -> int:
+    """Fold the tags in `merge` into `keep`: every article keeps every tag it had, under the kept
+    name, and is re-indexed. Returns how many articles changed."""
+    merge = [tag for tag in merge if tag.pk != keep.pk]
+    rows = TaggedArticle.objects.filter(tag__in=merge)
+    touched = set(rows.values_list("content_object_id", flat=True))
+    already = set(
+        TaggedArticle.objects.filter(tag=keep, content_object_id__in=touched).values_list(
+            "content_object_id", flat=True
+        )
+    )
+    rows.filter(content_object_id__in=already).delete()
+    # One article may hold two of the merged tags: keep one row per article.
+    for article_id in touched - already:
+        first, *extra = TaggedArticle.objects.filter(tag__in=merge, content_object_id=article_id)
+        first.tag = keep
+        first.save(update_fields=["tag"])
+        TaggedArticle.objects.filter(pk__in=[row.pk for row in extra]).delete()
+    for tag in merge:
+        tag.delete()
+    for article in Article.objects.filter(pk__in=touched):
+        search.index_article(article)
+    pagecache.content_changed()
+    touch(touched)
+    return len(touched)
+
+
+@transaction.atomic
+def tag_rename(*, tag, name: str):
+    """Rename a tag; if the new name is another tag's, the two are merged."""
+    from taggit.models import Tag
+
+    name = name.strip()
+    if not name:
+        raise TransitionRefused("标签名不能为空。")
+    existing = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
+    if existing is not None:
+        tags_merge(keep=existing, merge=[tag])
+        return existing
+    tag.name = name
+    base = tag.slugify(name)
+    tag.slug, n = base, 1
+    while Tag.objects.filter(slug=tag.slug).exclude(pk=tag.pk).exists():
+        n += 1
+        tag.slug = f"{base}_{n}"
+    tag.save()
+    tagged = list(Article.objects.filter(tags=tag))
+    for article in tagged:
+        search.index_article(article)
+    pagecache.content_changed()
+    touch(article.pk for article in tagged)
+    return tag

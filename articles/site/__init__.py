@@ -1,0 +1,1 @@
+"""Readers' pages: views, HTTP caching, feeds, sitemaps, structured data, their selectors."""
