@@ -3,6 +3,8 @@
 
 from .engine import (
     COUNT_CAP,
+    GIN_INDEX,
+    GIN_INDEX_SQL,
     ParsedQuery,
     Plan,
     count,
@@ -15,10 +17,13 @@ from .engine import (
     rebuild,
     search,
     snippet,
+    vector_literal,
 )
 
 __all__ = [
     "COUNT_CAP",
+    "GIN_INDEX",
+    "GIN_INDEX_SQL",
     "ParsedQuery",
     "Plan",
     "count",
@@ -31,4 +36,5 @@ __all__ = [
     "rebuild",
     "search",
     "snippet",
+    "vector_literal",
 ]
