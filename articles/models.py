@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from .html import body_text
 from .slugs import pinyin_slug, unique_slug
@@ -483,9 +483,11 @@ class PreviewLink(models.Model):
 
 
 # Every save of an article keeps a version with its bylines and tags (regions and themes are
-# many-to-many fields of the article itself and are stored with it).
+# many-to-many fields of the article itself and are stored with it), the tags' rows too, so a
+# version names its tags as they were: a merge compares a stale form's tag names with them.
 reversion.register(Byline)
-reversion.register(TaggedArticle)
+reversion.register(Tag)
+reversion.register(TaggedArticle, follow=["tag"])
 reversion.register(Article, follow=["bylines", "taggedarticle_set"])
 
 

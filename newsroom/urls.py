@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
-from django.views.static import serve
 
 from . import converters, sitemaps, views
 
@@ -28,13 +27,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # Lead images in development and the quick start; production serves media from storage.
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media))
 
 handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"

@@ -1,11 +1,13 @@
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 
 @never_cache
@@ -24,6 +26,11 @@ def ping(request):
     """A short answer through the whole middleware stack, without the database or a template:
     the ceiling that `bench/load_bench.py` measures every page against."""
     return HttpResponse("pong", content_type="text/plain; charset=utf-8")
+
+
+def media(request, path):
+    """Uploads, where no web server serves them (SERVE_MEDIA): from MEDIA_ROOT as it is now."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def page_not_found(request, exception):

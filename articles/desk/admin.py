@@ -1,11 +1,13 @@
-import reversion
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html_join
 from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin
@@ -13,6 +15,12 @@ from taggit.models import Tag
 
 from articles import search, services
 from articles.desk import selectors as desk_selectors
+from articles.desk.conflicts import (
+    conflict_changes,
+    conflict_fields,
+    conflict_form_data,
+    field_label,
+)
 from articles.desk.copydesk import copy_warnings
 from articles.desk.diff import diff_article_versions
 from articles.desk.filters import RegionFilter, ThemeFilter
@@ -32,7 +40,7 @@ from articles.models import (
     Section,
     WorkflowEvent,
 )
-from articles.services import history
+from articles.services import versions as history
 from articles.services.permissions import can_edit_article
 from articles.services.workflow import TRANSITIONS, available_transitions
 from articles.site import selectors
@@ -42,8 +50,42 @@ from newsroom.admin import ShownToReadersAdmin
 from regions.coverage.admin import coverage_report
 
 
+class _RowOrNone(forms.ModelChoiceField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None  # removed since the form was opened
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """Bylines as the editor lists them, read by the article's save service and never saved by
+    the formset itself. A row someone removed since the form was opened is no error: its id
+    only tells Django which row the line showed."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = form.fields["id"]
+        form.fields["id"] = _RowOrNone(
+            row.queryset, initial=row.initial, required=False, widget=row.widget
+        )
+        form.validate_unique = lambda: None  # the service keeps one row per author and role
+
+    def bylines(self) -> list[tuple]:
+        """(author, role) in the order given, without deleted or empty lines."""
+        lines = [
+            (form.cleaned_data.get("order") or 0, index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("author")
+        ]
+        return [(data["author"], data["role"]) for _, _, data in sorted(lines, key=lambda x: x[:2])]
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "role", "order"]
@@ -190,6 +232,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 region=data["region"],
                 theme=data["theme"],
                 tag=data["tag"].strip(),
+                user=request.user,
             )
             skipped = queryset.count() - done
             note = f"，{skipped} 篇您无权修改，未处理" if skipped else ""
@@ -206,32 +249,68 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/bulk_tag.html", context)
 
-    # --- saving: versions, optimistic locking, copy-desk warnings ---------------------------
+    # --- saving: through the services, merged with what others saved ------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment("新建稿件" if object_id is None else "编辑保存")
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.EditConflict:
-            # Someone saved between this form's check and its UPDATE. Nothing was written;
-            # showing the form again lets its own check explain what changed.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:
+            # Nothing was written. Show the form again holding the merge: the others' changes
+            # where only they changed something, the user's own everywhere else, and a choice
+            # for each field both changed. Its version is now the one merged with.
+            request.POST = conflict_form_data(request, conflict)
+            request._files = MultiValueDict()
+            request.edit_conflict = conflict
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        conflict = getattr(request, "edit_conflict", None)
+        return type(form.__name__, (form,), {"conflict": conflict}) if conflict else form
+
     def save_model(self, request, obj, form, change):
-        if change:
-            services.article_save_edit(
-                article=obj, expected_version=form.cleaned_data["opened_version"], user=request.user
-            )
-        else:
-            obj.created_by = obj.updated_by = request.user
-            obj.save()
+        """Nothing here: the article, its relations and bylines are one service call, made in
+        save_related where the bylines' formset is at hand."""
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        bylines_formset = next(f for f in formsets if isinstance(f, BylineFormSet))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+        data = form.cleaned_data
         article = form.instance
-        services.article_derived_refresh(article)
+        pending = data.get("pending_lead_image")
+        if pending and not (article.lead_image and not article.lead_image._committed):
+            article.lead_image = pending  # the upload kept while a conflict was resolved
+        relations = {
+            "bylines": bylines_formset.bylines(),
+            "tags": data.get("tags", []),
+            "regions": data.get("regions", []),
+            "themes": data.get("themes", []),
+        }
+        if change:
+            result = services.article_save_edit(
+                article=article,
+                base_version=data["opened_version"],
+                user=request.user,
+                keep_theirs=[
+                    name for name in data if request.POST.get(f"resolve_{name}") == "theirs"
+                ],
+                **relations,
+            )
+            if result.merged:
+                labels = "、".join(field_label(form, name) for name in result.merged)
+                who = "、".join(result.others) or "其他人"
+                messages.info(
+                    request, f"已合并 {who} 在您打开稿件之后保存的修改（{labels}），未覆盖。"
+                )
+        else:
+            services.article_create(article=article, user=request.user, **relations)
+        self._copy_warnings(request, article)
+
+    def _copy_warnings(self, request, article):
         counts = Article.objects.filter(pk=article.pk).aggregate(
             bylines=Count("bylines", distinct=True),
             regions=Count("regions", distinct=True),
@@ -251,19 +330,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None:
             context["transitions"] = available_transitions(request.user, obj)
             context["suggestions"] = desk_selectors.tagging_suggestions(obj)
-            form = context["adminform"].form
-            conflict = getattr(form, "conflict", None)
-            if conflict:
-                current, opened = conflict
-                version = history.version_for_lock(current, opened)
-                context["conflict_changes"] = (
-                    diff_article_versions(
-                        history.version_snapshot(version), history.article_snapshot(current)
-                    )
-                    if version
-                    else None
-                )
-                context["conflict_unknown"] = version is None
+            conflict = getattr(request, "edit_conflict", None)
+            if conflict is not None:
+                context["conflicts"] = conflict_fields(context["adminform"].form, conflict)
+                context["conflict_changes"] = conflict_changes(conflict)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- desk views: workflow steps, previews, versions --------------------------------------
@@ -313,13 +383,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 if request.POST.get("do") == "merge" and len(chosen) >= 2:
                     keep = next((t for t in chosen if t.name == name), chosen[0])
                     if name and keep.name != name:
-                        keep = services.tag_rename(tag=keep, name=name)
-                    changed = services.tags_merge(keep=keep, merge=chosen)
+                        keep = services.tag_rename(tag=keep, name=name, user=request.user)
+                    changed = services.tags_merge(keep=keep, merge=chosen, user=request.user)
                     messages.success(
                         request, f"已合并为“{keep.name}”，{changed} 篇稿件的标签随之更新。"
                     )
                 elif request.POST.get("do") == "rename" and len(chosen) == 1 and name:
-                    tag = services.tag_rename(tag=chosen[0], name=name)
+                    tag = services.tag_rename(tag=chosen[0], name=name, user=request.user)
                     messages.success(request, f"标签已改名为“{tag.name}”。")
                 else:
                     messages.error(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
+from django.core import signing
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -31,13 +32,16 @@ BODY_EDITOR = {
 
 
 class ArticleAdminForm(forms.ModelForm):
-    # The version the editor opened; the save is refused if someone saved after it.
+    # The version the editor opened: the save merges with whatever was saved after it.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A lead image uploaded before an edit conflict, kept in storage while the user resolved it.
+    pending_lead_image = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflict = None  # set by the admin when a save met another editor's changes
 
     class Meta:
         model = Article
-        # What an edit may change (the locked UPDATE's columns) and the relations saved after it;
-        # never status or publication time, which only the workflow steps set.
+        # What an edit may change and the relations saved with it; never status or publication
+        # time, which only the workflow steps set.
         fields = [*EDITABLE_FIELDS, "regions", "themes", "tags"]
         widgets = {
             "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
@@ -59,32 +63,49 @@ class ArticleAdminForm(forms.ModelForm):
         """Whatever the browser sent, only a news body's tags and safe links are stored."""
         return clean_body(self.cleaned_data.get("body", ""))
 
+    def clean_pending_lead_image(self):
+        token = self.cleaned_data.get("pending_lead_image")
+        return pending_upload_name(token) if token else ""
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
-            opened = cleaned.get("opened_version")
-            current = (
-                Article.objects.filter(pk=self.instance.pk).select_related("updated_by").first()
+        if self.instance.pk and cleaned.get("opened_version") is None:
+            raise forms.ValidationError("表单缺少版本号，请重新打开稿件再编辑。", code="no_version")
+        if self.conflict is not None:
+            current = self.conflict.current
+            who = current.updated_by.get_username() if current.updated_by else "其他人"
+            when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+            labels = "、".join(
+                str(self.fields[name].label) if name in self.fields else name
+                for name in self.conflict.conflicts
             )
-            if opened is None:
-                raise forms.ValidationError(
-                    "表单缺少版本号，请重新打开稿件再编辑。", code="no_version"
-                )
-            if current is not None and current.lock_version != opened:
-                self.conflict = (current, opened)
-                # The next save is a deliberate choice made after seeing the changes below.
-                data = self.data.copy()
-                data["opened_version"] = current.lock_version
-                self.data = data
-                who = current.updated_by.get_username() if current.updated_by else "其他人"
-                when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
-                raise forms.ValidationError(
-                    f"{who} 在 {when}（北京时间）保存了这篇稿件，您打开的是更早的版本，"
-                    "这次保存没有生效。您填写的内容都还在下面；请对照页面上方列出的改动，"
-                    "确认后再次保存即可。",
-                    code="edit_conflict",
-                )
+            raise forms.ValidationError(
+                f"{who} 在 {when}（北京时间）保存了这篇稿件，也改了您改动的{labels}，"
+                "这次保存没有生效。其余修改已经合并在下面的表单里；请在页面上方为每一项"
+                "选择保留哪一方的内容，确认后再次保存即可。",
+                code="edit_conflict",
+            )
         return cleaned
+
+
+PENDING_SALT = "articles.pending-lead-image"
+PENDING_PREFIX = "lead/pending/"
+
+
+def pending_upload_token(name: str) -> str:
+    """A signed reference to an upload kept in storage during a conflict: the form cannot be
+    made to point the lead image at any other stored file."""
+    return signing.dumps(name, salt=PENDING_SALT)
+
+
+def pending_upload_name(token: str) -> str:
+    try:
+        name = signing.loads(token, salt=PENDING_SALT, max_age=2 * 24 * 3600)
+    except signing.BadSignature:
+        raise forms.ValidationError("题图的临时文件已失效，请重新选择图片。") from None
+    if not (isinstance(name, str) and name.startswith(PENDING_PREFIX)):
+        raise forms.ValidationError("题图的临时文件已失效，请重新选择图片。")
+    return name
 
 
 class NoteForm(forms.Form):

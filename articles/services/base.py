@@ -15,10 +15,17 @@ class TransitionRefused(Exception):
 
 
 class EditConflict(Exception):
-    """Someone saved the article after the form was opened."""
+    """Someone saved the article after the form was opened, changing fields the user changed
+    too (`conflicts`). Nothing was written; `result` is the merge with the conflicting fields
+    as the user had them, `base` and `mine` what it was made from."""
 
-    def __init__(self, current: Article):
+    def __init__(
+        self, current: Article, *, conflicts=(), result=None, base=None, mine=None, base_row=None
+    ):
         self.current = current
+        self.conflicts = tuple(conflicts)
+        self.result, self.base, self.mine = result, base, mine
+        self.base_row = base_row  # the kept version the form was opened at, if there is one
         super().__init__("稿件已被他人修改")
 
 

@@ -3,6 +3,8 @@ coverage counts of the days it counts on, its list validators (`updated_at`) and
 cached pages. Every service that changes an article ends here, so adding a derived thing
 means editing this module only."""
 
+import reversion
+from django.db.models import F
 from django.utils import timezone
 
 from articles import search
@@ -25,7 +27,17 @@ def article_derived_refresh(article: Article) -> None:
         pagecache.content_changed()  # readers' pages (and a scheduled time) changed
 
 
-def touch(article_ids) -> None:
-    """Their pages and the lists they join or leave changed: move updated_at, which feeds,
-    sitemaps and Last-Modified read. The lock version stays: no edit form's text is stale."""
-    Article.objects.filter(pk__in=list(article_ids)).update(updated_at=timezone.now())
+def touch(article_ids, *, user=None, comment: str = "") -> None:
+    """A change to many articles' editable data (bulk tagging, a tag merged or renamed): move
+    updated_at, which feeds, sitemaps and Last-Modified read, and the lock version, so an edit
+    form opened before merges with the change instead of reverting it; keep a version of each,
+    which that merge reads as the form's base."""
+    ids = list(article_ids)
+    Article.objects.filter(pk__in=ids).update(
+        updated_at=timezone.now(), lock_version=F("lock_version") + 1
+    )
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        for article in Article.objects.filter(pk__in=ids):
+            reversion.add_to_revision(article)

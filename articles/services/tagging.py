@@ -12,7 +12,9 @@ from .derived import touch
 
 
 @transaction.atomic
-def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag: str = "") -> int:
+def articles_bulk_tag(
+    *, articles, operation: str, region=None, theme=None, tag: str = "", user=None
+) -> int:
     """Add or remove one region, theme or tag on many articles; re-index them and recount their
     days' coverage. Returns how many."""
     articles = list(articles)
@@ -27,12 +29,17 @@ def articles_bulk_tag(*, articles, operation: str, region=None, theme=None, tag:
     if region is not None or theme is not None:
         coverage.refresh_days(article.published_at for article in articles)
     pagecache.content_changed()
-    touch([article.pk for article in articles])
+    what = region or theme or tag
+    touch(
+        [article.pk for article in articles],
+        user=user,
+        comment=f"批量{'添加' if operation == 'add' else '移除'}：{what}",
+    )
     return len(articles)
 
 
 @transaction.atomic
-def tags_merge(*, keep, merge) -> int:
+def tags_merge(*, keep, merge, user=None) -> int:
     """Fold the tags in `merge` into `keep`: every article keeps every tag it had, under the kept
     name, and is re-indexed. Returns how many articles changed."""
     merge = [tag for tag in merge if tag.pk != keep.pk]
@@ -55,12 +62,12 @@ def tags_merge(*, keep, merge) -> int:
     for article in Article.objects.filter(pk__in=touched):
         search.index_article(article)
     pagecache.content_changed()
-    touch(touched)
+    touch(touched, user=user, comment=f"标签合并为“{keep.name}”")
     return len(touched)
 
 
 @transaction.atomic
-def tag_rename(*, tag, name: str):
+def tag_rename(*, tag, name: str, user=None):
     """Rename a tag; if the new name is another tag's, the two are merged."""
     from taggit.models import Tag
 
@@ -69,7 +76,7 @@ def tag_rename(*, tag, name: str):
         raise TransitionRefused("标签名不能为空。")
     existing = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()
     if existing is not None:
-        tags_merge(keep=existing, merge=[tag])
+        tags_merge(keep=existing, merge=[tag], user=user)
         return existing
     tag.name = name
     base = tag.slugify(name)
@@ -82,5 +89,5 @@ def tag_rename(*, tag, name: str):
     for article in tagged:
         search.index_article(article)
     pagecache.content_changed()
-    touch(article.pk for article in tagged)
+    touch((article.pk for article in tagged), user=user, comment=f"标签改名为“{tag.name}”")
     return tag

@@ -122,19 +122,17 @@ def test_second_save_after_seeing_the_conflict_goes_through(editors, draft):
     assert Article.objects.get(pk=draft.pk).headline == "B 的标题"
 
 
-def test_save_edit_refuses_a_stale_version(draft, editors):
-    """The service itself refuses an expected version that is no longer current."""
+def test_save_edit_refuses_a_stale_change_to_a_field_changed_since(draft, editors):
+    """The service itself refuses a save from an older version that changes a field someone
+    changed after it: nothing of the late save is written."""
     article = Article.objects.get(pk=draft.pk)
-    services.article_save_edit(
-        article=article, expected_version=article.lock_version, user=editors[0]
-    )
+    article.headline = "先到的修改"
+    services.article_save_edit(article=article, base_version=draft.lock_version, user=editors[0])
     stale = Article.objects.get(pk=draft.pk)
     stale.headline = "迟到的修改"
     with pytest.raises(services.EditConflict):
-        services.article_save_edit(
-            article=stale, expected_version=draft.lock_version, user=editors[1]
-        )
-    assert Article.objects.get(pk=draft.pk).headline == draft.headline
+        services.article_save_edit(article=stale, base_version=draft.lock_version, user=editors[1])
+    assert Article.objects.get(pk=draft.pk).headline == "先到的修改"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -193,7 +191,7 @@ def test_concurrent_service_saves_on_postgresql_never_both_win():
             article.headline = f"线程{n}"
             barrier.wait(timeout=20)
             try:
-                services.article_save_edit(article=article, expected_version=opened, user=user)
+                services.article_save_edit(article=article, base_version=opened, user=user)
                 outcomes.append("saved")
             except services.EditConflict:
                 outcomes.append("conflict")

@@ -29,13 +29,13 @@ def test_article_create_saves_bylines_in_the_given_order():
 
 
 def test_article_create_is_all_or_nothing():
-    """A byline that cannot be saved rolls back the article too."""
+    """A byline that cannot be saved (its author was never stored) rolls back the article too."""
     author = make_author(name="周启航")
     with pytest.raises(IntegrityError):
         services.article_create(
             headline="重复署名的稿件",
             section=make_section(),
-            bylines=[(author, "reporter"), (author, "reporter")],
+            bylines=[(author, "reporter"), (Author(name="未存档的作者"), "reporter")],
         )
     assert not Article.objects.filter(headline="重复署名的稿件").exists()
     assert not Byline.objects.exists()
