@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from articles import services
 from articles.desk.selectors import desk_board
-
-from . import pagecache
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -18,17 +17,21 @@ class NewsroomAdminSite(admin.AdminSite):
 
 
 class ShownToReadersAdmin(admin.ModelAdmin):
-    """For models that readers' pages show (sections, authors, regions …): a change in the admin
-    empties the page cache, as the services do for articles."""
+    """For what stories are filed under and signed by (sections, authors, regions, themes,
+    tags): saved and deleted through the taxonomy services, which re-index the stories, move
+    their lists and start a new page generation, as the services do for articles."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        pagecache.content_changed()
+        changed = form.changed_data if change else list(form.fields)
+        saved = services.taxonomy_save(obj=obj, changed=changed, user=request.user)
+        if saved.pk != obj.pk:  # a tag renamed to another tag's name was merged into it
+            obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """Their many-to-many fields are none the desk edits here."""
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        pagecache.content_changed()
+        services.taxonomy_delete(objs=[obj], user=request.user)
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        pagecache.content_changed()
+        services.taxonomy_delete(objs=list(queryset), user=request.user)

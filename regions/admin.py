@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from newsroom.admin import ShownToReadersAdmin
 
-from . import coverage
 from .models import Region, Theme
 
 
@@ -17,12 +16,6 @@ class RegionAdmin(ShownToReadersAdmin):
         (None, {"fields": ["name", "slug", "parent", "kind"]}),
         ("说明", {"fields": ["description", "aliases", "sort_order"]}),
     ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "parent" in form.changed_data:
-            # Stories now count for other regions above this one: recount the summary.
-            coverage.rebuild()
 
 
 @admin.register(Theme)

@@ -555,18 +555,33 @@ class AuthorAdmin(ShownToReadersAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(ShownToReadersAdmin):
+class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections mended after the fact; new ones are a workflow step (更正或更新)."""
+
     list_display = ["article", "kind", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["article"]
     search_fields = ["text", "article__headline"]
     autocomplete_fields = ["article"]
 
+    def save_model(self, request, obj, form, change):
+        services.correction_edit(correction=obj, user=request.user)
 
-# taggit's own tag admin, with the page cache emptied when a tag is renamed or deleted there.
+    def delete_model(self, request, obj):
+        services.correction_edit(correction=obj, user=request.user, delete=True)
+
+    def delete_queryset(self, request, queryset):
+        for correction in queryset.select_related("article"):
+            services.correction_edit(correction=correction, user=request.user, delete=True)
+
+
+# taggit's own tag admin, saved through the taxonomy services; without taggit's "merge" action
+# and inline, which work on taggit's generic TaggedItem rows this project does not use (标签整理
+# merges tags).
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
 class TagAdmin(ShownToReadersAdmin, TaggitTagAdmin):
-    pass
+    actions = ["delete_selected"]
+    inlines = []

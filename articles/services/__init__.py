@@ -13,10 +13,12 @@ from .editing import (
     article_set_bylines,
     articles_delete,
     author_get_or_create,
+    correction_edit,
 )
 from .history import article_restore_version
 from .previews import PREVIEW_HOURS, preview_link_create, preview_link_revoke
 from .tagging import articles_bulk_tag, tag_rename, tags_merge
+from .taxonomy import taxonomy_delete, taxonomy_save
 from .workflow import (
     TRANSITIONS,
     article_apply_transition,
@@ -51,8 +53,11 @@ __all__ = [
     "articles_delete",
     "author_get_or_create",
     "available_transitions",
+    "correction_edit",
     "preview_link_create",
     "preview_link_revoke",
     "tag_rename",
     "tags_merge",
+    "taxonomy_delete",
+    "taxonomy_save",
 ]

@@ -251,6 +251,19 @@ def _save_edit(article, *, base_version, user, relations, bylines, keep_theirs) 
 
 
 @transaction.atomic
+def correction_edit(*, correction: Correction, user=None, delete: bool = False) -> None:
+    """A correction's text mended (or removed) in its admin: the article's page changed."""
+    article = correction.article
+    if delete:
+        correction.delete()
+    else:
+        correction.full_clean()
+        correction.save()
+    apply_changes(article, user=user)
+    article_derived_refresh(article)
+
+
+@transaction.atomic
 def articles_delete(*, articles) -> int:
     """Delete articles for good (superusers only, in the admin) and recount their days."""
     days = [article.published_at for article in articles]

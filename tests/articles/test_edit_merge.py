@@ -316,3 +316,89 @@ def test_a_replaced_lead_image_is_stored_and_shown_to_readers(editors, story):
     old = [str(v.field_dict["lead_image"] or "") for v in versions.versions_of(saved)]
     assert any(name and name != saved.lead_image.name for name in old)
     assert all(saved.lead_image.storage.exists(name) for name in old if name)
+
+
+@pytest.fixture
+def filed_story():
+    from regions.models import Region, Theme
+
+    return make_article(
+        headline="一批协同项目落地",
+        body="<p>三地签约一批产业项目。</p>",
+        authors=[(make_author(name="温若溪"), "reporter")],
+        tags=["冰雪运动"],
+        regions=[Region.objects.filter(parent__isnull=False).first().slug],
+        themes=[Theme.objects.first().slug],
+    )
+
+
+def _found(client, word: str, article) -> bool:
+    response = client.get(reverse("articles:search"), {"q": word})
+    return article.get_absolute_url() in response.content.decode()
+
+
+def _admin_post(client, model_admin_url: str, obj, **changes):
+    """Post an object's admin change form with `changes`, as an editor would."""
+    response = client.get(model_admin_url)
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif value is not None:
+            data[name] = value
+    data |= changes
+    saved = client.post(model_admin_url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    return saved
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "new_word", "old_word"),
+    [
+        ("tag", "name", "冰雪赛事", "冰雪运动"),
+        ("author", "name", "温若曦", "温若溪"),
+        ("region", "aliases", "协同样板区", None),
+        ("theme", "keywords", "协作清单", None),
+    ],
+)
+def test_a_rename_in_its_admin_reaches_search_and_the_list_validators(
+    editors, filed_story, kind, field, new_word, old_word
+):
+    """Renaming a tag or an author, or giving a region an alias or a theme a keyword, in their
+    own admin: search finds the story by the new word and not the old, and the list's ETag
+    changes."""
+    client = as_user(editors[2])
+    obj = {
+        "tag": lambda: filed_story.tags.get(),
+        "author": lambda: filed_story.bylines.get().author,
+        "region": lambda: filed_story.regions.get(),
+        "theme": lambda: filed_story.themes.get(),
+    }[kind]()
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    reader = Client()
+
+    def list_url():
+        fresh = type(obj).objects.get(pk=obj.pk)
+        if kind == "tag":  # a renamed tag's page moves with its slug
+            return reverse("articles:tag", args=[fresh.slug])
+        return fresh.get_absolute_url()
+
+    etag_before = reader.get(list_url())["ETag"]
+    assert not _found(reader, new_word, filed_story)
+
+    _admin_post(client, url, obj, **{field: new_word})
+
+    assert _found(reader, new_word, filed_story)
+    if old_word:
+        assert not _found(reader, old_word, filed_story)
+    assert reader.get(list_url())["ETag"] != etag_before
+
+
+def test_the_tag_admin_has_no_taggit_merge_action(editors):
+    """taggit's merge action moves rows this project does not use: it is not offered."""
+    response = as_user(editors[2]).get(reverse("admin:taggit_tag_changelist"))
+    actions = [value for value, _ in response.context["action_form"].fields["action"].choices]
+    assert "render_tag_form" not in actions
