@@ -84,10 +84,8 @@ def entry_values(article: Article) -> dict:
     """The words to store for an article: title words, and everything else a reader may search."""
     names = [f"{b.author.name}" for b in article.bylines.select_related("author")]
     names += [t.name for t in article.tags.all()]
-    # A region's aliases and a theme's keywords too: a reader typing 雄安 or 专利 finds the stories
-    # filed under them, and an edit to those words in the admin re-indexes these stories.
-    names += [f"{r.name} {r.aliases}" for r in article.regions.all()]
-    names += [f"{t.name} {t.keywords}" for t in article.themes.all()]
+    names += [r.name for r in article.regions.all()]
+    names += [t.name for t in article.themes.all()]
     return {
         "title_words": _words(article.kicker, article.headline, article.deck),
         "body_words": _words(

@@ -359,16 +359,15 @@ def _admin_post(client, model_admin_url: str, obj, **changes):
     [
         ("tag", "name", "冰雪赛事", "冰雪运动"),
         ("author", "name", "温若曦", "温若溪"),
-        ("region", "aliases", "协同样板区", None),
-        ("theme", "keywords", "协作清单", None),
+        ("region", "name", "协同样板区", None),
+        ("theme", "name", "协作清单", None),
     ],
 )
 def test_a_rename_in_its_admin_reaches_search_and_the_list_validators(
     editors, filed_story, kind, field, new_word, old_word
 ):
-    """Renaming a tag or an author, or giving a region an alias or a theme a keyword, in their
-    own admin: search finds the story by the new word and not the old, and the list's ETag
-    changes."""
+    """Renaming a tag, an author, a region or a theme in their own admin: search finds the story
+    filed under it by the new name (and not the old), and the list's ETag changes."""
     client = as_user(editors[2])
     obj = {
         "tag": lambda: filed_story.tags.get(),
