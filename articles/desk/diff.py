@@ -26,6 +26,7 @@ FIELDS = [
     ("section", "栏目"),
     ("status", "状态"),
     ("published_at", "发布时间"),
+    ("lead_image", "题图"),
     ("lead_image_caption", "图片说明"),
     ("lead_image_credit", "图片署名"),
     ("bylines", "署名"),

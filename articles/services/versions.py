@@ -32,6 +32,7 @@ def article_snapshot(article: Article) -> dict:
     return {
         **{name: getattr(article, name) for name in TEXT_FIELDS},
         "section": article.section.name if article.section_id else "",
+        "lead_image": article.lead_image.name or "",
         "status": article.get_status_display(),
         "published_at": _when(article.published_at),
         "bylines": [
@@ -73,6 +74,7 @@ def version_snapshot(version: Version) -> dict:
     return {
         **{name: data.get(name, "") for name in TEXT_FIELDS},
         "section": section.name if section else "",
+        "lead_image": str(data.get("lead_image") or ""),
         "status": dict(Article.Status.choices).get(status, status),
         "published_at": _when(data.get("published_at")),
         "bylines": [

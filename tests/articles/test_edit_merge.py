@@ -401,3 +401,18 @@ def test_the_tag_admin_has_no_taggit_merge_action(editors):
     response = as_user(editors[2]).get(reverse("admin:taggit_tag_changelist"))
     actions = [value for value, _ in response.context["action_form"].fields["action"].choices]
     assert "render_tag_form" not in actions
+
+
+def test_the_version_diff_shows_a_replaced_lead_image_and_its_caption(editors, story):
+    """版本历史 compares the lead image's file and its caption too."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = as_user(editors[0])
+    form = open_form(client, story)
+    upload = SimpleUploadedFile("gangkou.jpg", _jpeg("green"), content_type="image/jpeg")
+    post(client, story, form | {"lead_image": upload, "lead_image_caption": "港口的集装箱码头"})
+    newer, older = list(versions.versions_of(story)[:2])
+    url = reverse("admin:articles_article_versions", args=[story.pk])
+    page = client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
+    assert "题图" in page and "gangkou" in page
+    assert "港口的集装箱码头" in page
