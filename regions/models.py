@@ -9,18 +9,59 @@ def split_aliases(text: str) -> list[str]:
     return [alias.strip() for alias in text.splitlines() if alias.strip()]
 
 
-class RegionQuerySet(models.QuerySet):
-    def descendant_ids(self, region: "Region") -> list[int]:
-        """The region's id and those of every region below it, in one small query."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        found, stack = [], [region.pk]
+class RegionTree:
+    """The region tree, walked in memory: made from every region in one small query. The one
+    place that walks it (region pages, coverage counts, sitemaps, suggestions)."""
+
+    def __init__(self, regions):
+        self.regions = list(regions)
+        self.by_pk = {region.pk: region for region in self.regions}
+        self._children: dict[int | None, list] = {}
+        for region in self.regions:
+            self._children.setdefault(region.parent_id, []).append(region)
+
+    def children(self, region) -> list:
+        return self._children.get(getattr(region, "pk", region), [])
+
+    def below(self, region) -> list[int]:
+        """The region's id and those of every region below it."""
+        found, stack = [], [getattr(region, "pk", region)]
         while stack:
             pk = stack.pop()
             found.append(pk)
-            stack.extend(children.get(pk, []))
+            stack.extend(child.pk for child in self._children.get(pk, []))
         return found
+
+    def above(self, region) -> list[int]:
+        """The region's id and those of every region above it, nearest first."""
+        found, node = [], self.by_pk.get(getattr(region, "pk", region))
+        while node is not None:
+            found.append(node.pk)
+            node = self.by_pk.get(node.parent_id)
+        return found
+
+
+class RegionQuerySet(models.QuerySet):
+    def tree(self) -> RegionTree:
+        return RegionTree(self.only("pk", "parent_id", "name", "slug", "kind", "sort_order"))
+
+    def descendant_ids(self, region: "Region") -> list[int]:
+        """The region's id and those of every region below it, in one small query."""
+        return Region.objects.tree().below(region)
+
+    def provinces_with_cities(self) -> list["Region"]:
+        """Provinces, each followed by its cities and new areas (the search form's region list,
+        the coverage table's rows)."""
+        tree = RegionTree(self.exclude(kind=Region.Kind.AREA))
+        ordered = []
+        for province in (r for r in tree.regions if r.kind == Region.Kind.PROVINCE):
+            ordered.append(province)
+            ordered += [
+                r
+                for r in tree.children(province)
+                if r.kind in (Region.Kind.CITY, Region.Kind.NEW_AREA)
+            ]
+        return ordered
 
 
 class Region(models.Model):

@@ -2,7 +2,7 @@
 
 from articles.site.sitemaps import ListingSitemap, newest, newest_story_by, with_changed_at
 
-from .models import Region, Theme
+from .models import Region, RegionTree, Theme
 
 
 class RegionSitemap(ListingSitemap):
@@ -12,15 +12,11 @@ class RegionSitemap(ListingSitemap):
     def listings(self):
         regions = list(Region.objects.all())
         own = newest_story_by(Region.objects.all())
-        children: dict[int | None, list[Region]] = {}
-        for region in regions:
-            children.setdefault(region.parent_id, []).append(region)
-
-        def changed_at(region):
-            below = (changed_at(child) for child in children.get(region.pk, []))
-            return newest(own.get(region.pk), *below)
-
-        return with_changed_at(regions, {region.pk: changed_at(region) for region in regions})
+        tree = RegionTree(regions)
+        changed = {
+            region.pk: newest(*(own.get(pk) for pk in tree.below(region))) for region in regions
+        }
+        return with_changed_at(regions, changed)
 
 
 class ThemeSitemap(ListingSitemap):

@@ -99,15 +99,7 @@ def home_sections(*, per_section: int = 4) -> list[tuple[Section, list[Article]]
 
 def region_choices() -> list[Region]:
     """Provinces, each followed by its cities and new areas: the search form's region list."""
-    regions = list(Region.objects.exclude(kind=Region.Kind.AREA))
-    children: dict[int, list[Region]] = {}
-    for region in regions:
-        if region.kind in (Region.Kind.CITY, Region.Kind.NEW_AREA):
-            children.setdefault(region.parent_id, []).append(region)
-    ordered = []
-    for province in (r for r in regions if r.kind == Region.Kind.PROVINCE):
-        ordered += [province, *children.get(province.pk, [])]
-    return ordered
+    return Region.objects.provinces_with_cities()
 
 
 def region_strip() -> list[Region]:

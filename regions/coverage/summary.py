@@ -30,16 +30,7 @@ def day_start(day: date) -> datetime:
 
 def table_regions() -> list[Region]:
     """Rows of the coverage table: the provinces, and the cities and new areas below them."""
-    regions = list(Region.objects.exclude(kind=Region.Kind.AREA))
-    rows = []
-    for province in (r for r in regions if r.kind == Region.Kind.PROVINCE):
-        rows.append(province)
-        rows += [
-            r
-            for r in regions
-            if r.parent_id == province.pk and r.kind in (Region.Kind.CITY, Region.Kind.NEW_AREA)
-        ]
-    return rows
+    return Region.objects.provinces_with_cities()
 
 
 def region_theme_table(start: date, end: date) -> dict:
@@ -264,14 +255,8 @@ def _count_sql(stories) -> tuple[str, list]:
 
 def _region_and_above() -> list[tuple[int, int]]:
     """(region, region it counts for) for every region: itself and each region above it."""
-    parents = dict(Region.objects.values_list("pk", "parent_id"))
-    pairs = []
-    for pk in parents:
-        node = pk
-        while node is not None:
-            pairs.append((pk, node))
-            node = parents.get(node)
-    return pairs
+    tree = Region.objects.tree()
+    return [(region.pk, above) for region in tree.regions for above in tree.above(region)]
 
 
 def _as_date(value) -> date:
