@@ -5,11 +5,10 @@ import re
 from django.conf import settings
 
 from articles.html import body_text
+from articles.text import HAN_CHAR
 
 HEADLINE_MAX_CHARS = 28
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
-_HAN_CHAR = re.compile(f"[{HAN}]")
 # A run of half-width marks is judged as one: `说:"你好` is one slip, not two.
 _ASCII_MARKS = re.compile(r'[,.:;!?"()]+')
 # The trailing character class keeps a sentence mark after a URL out of the URL.
@@ -40,7 +39,7 @@ _CONTEXT_CHARS = 2
 
 
 def _is_han(char: str) -> bool:
-    return bool(char) and _HAN_CHAR.match(char) is not None
+    return bool(char) and HAN_CHAR.match(char) is not None
 
 
 def _is_latin_abbreviation(text: str, period_at: int) -> bool:

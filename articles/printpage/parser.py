@@ -9,8 +9,9 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from articles.text import HAN
+
 MAX_BYTES = 2 * 1024 * 1024
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NAME = f"[{HAN}]{{2,3}}"
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)》"

@@ -14,10 +14,11 @@ import unicodedata
 
 import rjieba
 
+from articles.text import HAN_CHAR
+
 _lock = threading.Lock()
 _state: dict = {"jieba": None, "fingerprint": "", "words": frozenset(), "longest": 0}
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter, digit or Han character
 _TAG = re.compile(r"<[^>]*>")
 
@@ -33,7 +34,7 @@ def desk_words() -> list[str]:
     for name, extra in Theme.objects.values_list("name", "keywords"):
         words.add(name)
         words.update(_split(extra))
-    return sorted(w for w in words if len(w) >= 2 and _CJK.search(w))
+    return sorted(w for w in words if len(w) >= 2 and HAN_CHAR.search(w))
 
 
 def _split(text: str) -> list[str]:
@@ -93,16 +94,16 @@ def document_words(text: str) -> list[str]:
     for token in _segmenter().cut_for_search(normalise(text)):
         if _is_word(token) and len(token.encode()) < 2048:  # PostgreSQL's longest lexeme
             out.append(token)
-            if len(token) > 2 and _CJK.search(token):
+            if len(token) > 2 and HAN_CHAR.search(token):
                 out.extend(_desk_words_inside(token))
     return out
 
 
 def _smallest(word: str) -> list[str]:
     tokens = [t for t in _segmenter().cut_for_search(word) if _is_word(t)]
-    return [t for t in tokens if not any(o != t and o in t and _CJK.search(o) for o in tokens)] or [
-        word
-    ]
+    return [
+        t for t in tokens if not any(o != t and o in t and HAN_CHAR.search(o) for o in tokens)
+    ] or [word]
 
 
 def query_terms(text: str) -> list[str]:
@@ -117,7 +118,7 @@ def query_terms(text: str) -> list[str]:
         for word in segmenter.cut(chunk):
             if not _is_word(word):
                 continue
-            if word in _state["words"] or not _CJK.search(word):
+            if word in _state["words"] or not HAN_CHAR.search(word):
                 pieces = [word]
             else:
                 pieces = _smallest(word)
