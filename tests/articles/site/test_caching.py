@@ -1,4 +1,4 @@
-"""Cache headers and conditional requests (through the test client; tests/articles/
+"""Cache headers and conditional requests (through the test client; tests/newsroom/
 test_real_clients.py repeats the essentials over HTTP against gunicorn)."""
 
 from datetime import timedelta
