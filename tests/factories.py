@@ -11,6 +11,14 @@ from regions.models import Region, Theme
 
 _counter = itertools.count(1)
 
+# Stories readers may not see, as make_article() arguments: ids and arguments for parametrize.
+HIDDEN = {
+    "draft": {"status": Article.Status.DRAFT},
+    "review": {"status": Article.Status.REVIEW},
+    "withdrawn": {"status": Article.Status.WITHDRAWN},
+    "future": {"hours_ago": -24},
+}
+
 
 def make_section(*, name: str | None = None, slug: str | None = None, **fields) -> Section:
     n = next(_counter)

@@ -7,16 +7,10 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import HIDDEN, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = {
-    "draft": {"status": Article.Status.DRAFT},
-    "review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-    "future": {"hours_ago": -24},
-}
 HIDDEN_HEADLINE = "尚未见报的稿件"
 
 # A 1×1 transparent GIF: enough for an ImageField to store and a template to show.
