@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
-
-
-@pytest.fixture
 def story(section):
     """A story last changed an hour ago, so that later changes are clearly later."""
     article = make_article(section=section, hours_ago=3, regions=["fengtai"])

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from tests.articles.desk import desk_story
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author
 from tests.pages import anchors, links
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +20,6 @@ PUBLISHED = datetime(2025, 3, 1, 17, 30, tzinfo=UTC)
 EDITED = PUBLISHED + timedelta(hours=2)
 KINDS = ["site", "section", "tag", "author", "region", "theme"]
 FORMATS = ["rss", "atom"]
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
 
 
 @pytest.fixture

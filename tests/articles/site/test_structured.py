@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author
 from tests.pages import json_ld, links, meta
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,6 @@ GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 )
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
 
 
 @pytest.fixture

@@ -21,11 +21,6 @@ GIF = (
 
 
 @pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
-
-
-@pytest.fixture
 def reporter():
     return make_author(name="雷嘉", bio="长期跑京津冀协同发展口。")
 
