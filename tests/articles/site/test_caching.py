@@ -1,8 +1,6 @@
 """Cache headers and conditional requests (through the test client; tests/newsroom/
 test_real_clients.py repeats the essentials over HTTP against gunicorn)."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +13,6 @@ from tests.articles.desk import scheduled_story
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def story(section):
-    """A story last changed an hour ago, so that later changes are clearly later."""
-    article = make_article(section=section, hours_ago=3, regions=["fengtai"])
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    return Article.objects.get(pk=article.pk)
 
 
 def urls(story) -> dict:
