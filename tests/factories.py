@@ -19,6 +19,12 @@ HIDDEN = {
     "future": {"hours_ago": -24},
 }
 
+# A 1×1 transparent GIF: enough for an ImageField to store and a template to show.
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
 
 def make_section(*, name: str | None = None, slug: str | None = None, **fields) -> Section:
     n = next(_counter)

@@ -10,16 +10,12 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from tests.articles.site.conftest import EDITED
-from tests.factories import make_article
+from tests.factories import GIF, make_article
 from tests.pages import json_ld, links, meta
 
 pytestmark = pytest.mark.django_db
 
 ORIGIN = "http://testserver"
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)
 
 
 def page(client, url):

@@ -5,17 +5,11 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles import services
 from articles.models import Article
-from tests.factories import HIDDEN, make_article, make_author, make_section
+from tests.factories import GIF, HIDDEN, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
 HIDDEN_HEADLINE = "尚未见报的稿件"
-
-# A 1×1 transparent GIF: enough for an ImageField to store and a template to show.
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)
 
 
 def list_url(page: str, *, section, author) -> str:
