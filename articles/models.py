@@ -285,7 +285,7 @@ class Article(models.Model):
             # The admin's list, newest first over every status.
             models.Index(fields=["-published_at", "-id"], name="article_pub_id"),
             # A list's newest change is its newest row by updated_at: one index step, not an
-            # aggregate over every story in the list (see articles/caching.py).
+            # aggregate over every story in the list (see articles/site/caching.py).
             models.Index(fields=["updated_at"], name="article_updated"),
         ]
         constraints = [
@@ -501,11 +501,11 @@ class WordVectorField(models.Field):
 
 
 class SearchEntry(models.Model):
-    """An article's words for search, segmented in Python (see `articles/segment.py`).
+    """An article's words for search, segmented in Python (see `articles/search/segment.py`).
 
     On PostgreSQL `vector` holds the words as a weighted tsvector (title A, the rest D) behind a
     GIN index; on SQLite each word is matched whole in the text columns. Kept current by
-    `articles/search.py`.
+    `articles/search/engine.py`.
     """
 
     article = models.OneToOneField(

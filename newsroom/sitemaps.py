@@ -1,4 +1,5 @@
-"""/robots.txt, /sitemap.xml (the index) and the sitemaps it lists; see articles/sitemaps.py."""
+"""/robots.txt, /sitemap.xml (the index) and the sitemaps it lists; see
+articles/site/sitemaps.py."""
 
 import math
 

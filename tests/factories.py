@@ -11,6 +11,20 @@ from regions.models import Region, Theme
 
 _counter = itertools.count(1)
 
+# Stories readers may not see, as make_article() arguments: ids and arguments for parametrize.
+HIDDEN = {
+    "draft": {"status": Article.Status.DRAFT},
+    "review": {"status": Article.Status.REVIEW},
+    "withdrawn": {"status": Article.Status.WITHDRAWN},
+    "future": {"hours_ago": -24},
+}
+
+# A 1×1 transparent GIF: enough for an ImageField to store and a template to show.
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
 
 def make_section(*, name: str | None = None, slug: str | None = None, **fields) -> Section:
     n = next(_counter)

@@ -1,4 +1,4 @@
-"""Loads the demo desk from `demo_content.py`. Idempotent: what exists is left as it is."""
+"""Loads the demo desk from `content.py`. Idempotent: what exists is left as it is."""
 
 import io
 import secrets

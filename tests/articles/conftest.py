@@ -1,10 +1,12 @@
-"""The desk's people: one staff user per role, reporters linked to their author records."""
+"""The desk's people: one staff user per role, reporters linked to their author records; and the
+section most stories are filed in."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles.models import Author
+from tests.factories import make_section
 
 # Role in tests → the group made by migration 0003 (None: superuser, or staff with no group).
 ROLES = {
@@ -35,3 +37,9 @@ def people(db) -> dict:
     Author.objects.create(name="林晓雯", user=users["reporter"])
     Author.objects.create(name="温若溪", user=users["other_reporter"])
     return users
+
+
+@pytest.fixture
+def section():
+    """协同发展 (slug xietong), the desk's everyday section."""
+    return make_section(name="协同发展", slug="xietong")

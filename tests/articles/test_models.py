@@ -7,16 +7,9 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Author, Correction
-from tests.factories import make_article, make_section
+from tests.factories import HIDDEN, make_article, make_section
 
 pytestmark = pytest.mark.django_db
-
-HIDDEN = {
-    "draft": {"status": Article.Status.DRAFT},
-    "review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-    "future": {"hours_ago": -24},
-}
 
 
 def test_published_includes_a_published_article_from_the_past():

@@ -1,10 +1,12 @@
-"""Builders for desk tests: articles in a workflow state, and the admin forms' POSTs."""
+"""Builders for desk tests: articles in a workflow state, the admin forms' POSTs, and what a
+step leaves behind."""
 
 from datetime import timedelta
 
 from django.utils import timezone
+from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, Correction, WorkflowEvent
 from tests.factories import make_article
 
 # The inline formsets' management forms, with no rows: existing bylines stay as they are.
@@ -87,3 +89,13 @@ def change_form(article: Article, **overrides) -> dict:
 def stored(article: Article) -> dict:
     """The article's row as stored now, for before/after comparisons."""
     return Article.objects.filter(pk=article.pk).values().get()
+
+
+def trace(article: Article) -> dict:
+    """Everything a step could leave behind: the row, events, versions and corrections."""
+    return {
+        "row": stored(article),
+        "events": WorkflowEvent.objects.filter(article=article).count(),
+        "versions": Version.objects.get_for_object(article).count(),
+        "corrections": Correction.objects.filter(article=article).count(),
+    }

@@ -7,9 +7,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertRedirects
-from reversion.models import Version
 
-from articles.models import Article, Correction, WorkflowEvent
+from articles.models import Article, WorkflowEvent
 from articles.services.workflow import TRANSITIONS
 from regions.models import Region, Theme
 from tests.articles.desk import (
@@ -18,6 +17,7 @@ from tests.articles.desk import (
     new_article_form,
     scheduled_story,
     stored,
+    trace,
 )
 from tests.factories import make_section
 
@@ -32,16 +32,6 @@ def change_url(article: Article) -> str:
 
 def step_url(article: Article, action: str) -> str:
     return reverse("admin:articles_article_transition", args=[article.pk, action])
-
-
-def trace(article: Article) -> dict:
-    """Everything a step could leave behind: the row, events, versions and corrections."""
-    return {
-        "row": stored(article),
-        "events": WorkflowEvent.objects.filter(article=article).count(),
-        "versions": Version.objects.get_for_object(article).count(),
-        "corrections": Correction.objects.filter(article=article).count(),
-    }
 
 
 def warnings_of(response) -> list[str]:

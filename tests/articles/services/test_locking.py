@@ -10,43 +10,8 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article
+from tests.articles.desk import change_form
 from tests.factories import make_article, make_author
-
-
-def _change_form(article, *, headline: str, opened_version: int) -> dict:
-    byline = article.bylines.get()
-    return {
-        "kicker": article.kicker,
-        "headline": headline,
-        "deck": article.deck,
-        "slug": article.slug,
-        "summary": article.summary,
-        "body": article.body,
-        "source_line": article.source_line,
-        "dateline": article.dateline,
-        "section": article.section_id,
-        "tags": "",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "opened_version": opened_version,
-        "bylines-TOTAL_FORMS": "1",
-        "bylines-INITIAL_FORMS": "1",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-id": byline.pk,
-        "bylines-0-article": article.pk,
-        "bylines-0-author": byline.author_id,
-        "bylines-0-role": byline.role,
-        "bylines-0-order": byline.order,
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "0",
-        "events-TOTAL_FORMS": "0",
-        "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0",
-        "events-MAX_NUM_FORMS": "0",
-    }
 
 
 @pytest.fixture
@@ -78,11 +43,11 @@ def test_stale_save_is_refused_and_keeps_what_was_typed(editors, draft):
     a, b = editors
     url = reverse("admin:articles_article_change", args=[draft.pk])
     opened = draft.lock_version
-    first = _client(a).post(url, _change_form(draft, headline="A 的新标题", opened_version=opened))
+    first = _client(a).post(url, change_form(draft, headline="A 的新标题", opened_version=opened))
     assert first.status_code == 302
 
     second = _client(b).post(
-        url, _change_form(draft, headline="B 的另一个标题", opened_version=opened)
+        url, change_form(draft, headline="B 的另一个标题", opened_version=opened)
     )
 
     assert second.status_code == 200
@@ -98,9 +63,9 @@ def test_stale_save_shows_what_changed_in_between(editors, draft):
     url = reverse("admin:articles_article_change", args=[draft.pk])
     opened = draft.lock_version
     _client(a).post(
-        url, _change_form(draft, headline="通武廊跨省通办事项扩容", opened_version=opened)
+        url, change_form(draft, headline="通武廊跨省通办事项扩容", opened_version=opened)
     )
-    response = _client(b).post(url, _change_form(draft, headline="B 的标题", opened_version=opened))
+    response = _client(b).post(url, change_form(draft, headline="B 的标题", opened_version=opened))
     page = response.content.decode()
     assert "别人保存了这些改动" in page
     assert "<del>再</del>" in page
@@ -111,12 +76,12 @@ def test_second_save_after_seeing_the_conflict_goes_through(editors, draft):
     a, b = editors
     url = reverse("admin:articles_article_change", args=[draft.pk])
     opened = draft.lock_version
-    _client(a).post(url, _change_form(draft, headline="A 的新标题", opened_version=opened))
+    _client(a).post(url, change_form(draft, headline="A 的新标题", opened_version=opened))
     client_b = _client(b)
-    refused = client_b.post(url, _change_form(draft, headline="B 的标题", opened_version=opened))
+    refused = client_b.post(url, change_form(draft, headline="B 的标题", opened_version=opened))
     new_version = refused.context["adminform"].form["opened_version"].value()
     accepted = client_b.post(
-        url, _change_form(draft, headline="B 的标题", opened_version=new_version)
+        url, change_form(draft, headline="B 的标题", opened_version=new_version)
     )
     assert accepted.status_code == 302
     assert Article.objects.get(pk=draft.pk).headline == "B 的标题"
@@ -153,7 +118,7 @@ def test_concurrent_saves_through_the_admin_let_exactly_one_win():
 
     def save(n: int) -> None:
         try:
-            data = _change_form(draft, headline=f"第{n}位编辑的标题", opened_version=opened)
+            data = change_form(draft, headline=f"第{n}位编辑的标题", opened_version=opened)
             barrier.wait(timeout=20)
             statuses[n] = clients[n].post(url, data).status_code
         finally:

@@ -11,44 +11,14 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from tests.articles.desk import desk_story
-from tests.factories import make_article, make_author, make_section
+from tests.articles.site.conftest import EDITED, PUBLISHED
+from tests.factories import make_article, make_author
 from tests.pages import anchors, links
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED = datetime(2025, 3, 1, 17, 30, tzinfo=UTC)
-EDITED = PUBLISHED + timedelta(hours=2)
 KINDS = ["site", "section", "tag", "author", "region", "theme"]
 FORMATS = ["rss", "atom"]
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
-
-
-@pytest.fixture
-def reporter():
-    return make_author(name="雷嘉")
-
-
-@pytest.fixture
-def story(section, reporter):
-    """Published on 1 March 2025 at 17:30 UTC, last edited two hours later."""
-    article = make_article(
-        headline="京津冀商标有效注册量达478.92万件",
-        summary="京津冀三地商标有效注册量持续增长。",
-        body='<p>三地市场监管部门当天联合发布数据。</p><p><a href="/sections/xietong/">更多报道</a></p>',
-        section=section,
-        authors=[(reporter, "reporter"), (make_author(name="高峰"), "photographer")],
-        tags=["商标"],
-        regions=["fengtai"],
-        themes=["zhishichanquan"],
-        published_at=PUBLISHED,
-    )
-    Article.objects.filter(pk=article.pk).update(updated_at=EDITED)
-    article.updated_at = EDITED
-    return article
 
 
 def feed_url(kind: str, fmt: str = "rss", *, section=None, author=None) -> str:

@@ -1,7 +1,7 @@
 """What pages tell search engines and chat apps: JSON-LD, OpenGraph and Twitter card tags, read
 back from the HTML as a crawler reads them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 from django.core.files.base import ContentFile
@@ -9,45 +9,13 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.articles.site.conftest import EDITED
+from tests.factories import GIF, make_article
 from tests.pages import json_ld, links, meta
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED = datetime(2025, 3, 1, 17, 30, tzinfo=UTC)  # 2 March 01:30 in Beijing
-EDITED = PUBLISHED + timedelta(hours=2)
 ORIGIN = "http://testserver"
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
-
-
-@pytest.fixture
-def reporter():
-    return make_author(name="雷嘉")
-
-
-@pytest.fixture
-def story(section, reporter):
-    """Published 2 March 2025 01:30 Beijing time, last edited at 03:30; two bylines."""
-    article = make_article(
-        headline="京津冀商标有效注册量达478.92万件",
-        summary="京津冀三地商标有效注册量持续增长。",
-        section=section,
-        authors=[(reporter, "reporter"), (make_author(name="高峰"), "photographer")],
-        tags=["商标"],
-        regions=["fengtai"],
-        themes=["zhishichanquan"],
-        published_at=PUBLISHED,
-    )
-    Article.objects.filter(pk=article.pk).update(updated_at=EDITED)
-    return article
 
 
 def page(client, url):

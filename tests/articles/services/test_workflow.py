@@ -12,7 +12,7 @@ from reversion.models import Version
 from articles import services
 from articles.models import Article, Correction, WorkflowEvent
 from tests.articles.conftest import ROLES
-from tests.articles.desk import desk_story, scheduled_story, stored
+from tests.articles.desk import desk_story, scheduled_story, stored, trace
 from tests.factories import make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -125,16 +125,6 @@ def take(step_name: str, *, article: Article, user, **overrides):
     return services.article_apply_transition(
         name=step.transition, article=article, user=user, **options
     )
-
-
-def trace(article: Article) -> dict:
-    """Everything a step could leave behind: the row, events, versions and corrections."""
-    return {
-        "row": stored(article),
-        "events": WorkflowEvent.objects.filter(article=article).count(),
-        "versions": Version.objects.get_for_object(article).count(),
-        "corrections": Correction.objects.filter(article=article).count(),
-    }
 
 
 def newest_version(article: Article) -> Version:

@@ -1,5 +1,3 @@
-from datetime import UTC, datetime
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -7,53 +5,11 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import GIF, HIDDEN, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = {
-    "draft": {"status": Article.Status.DRAFT},
-    "review": {"status": Article.Status.REVIEW},
-    "withdrawn": {"status": Article.Status.WITHDRAWN},
-    "future": {"hours_ago": -24},
-}
 HIDDEN_HEADLINE = "尚未见报的稿件"
-
-# A 1×1 transparent GIF: enough for an ImageField to store and a template to show.
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
-
-
-@pytest.fixture
-def reporter():
-    return make_author(name="雷嘉", bio="长期跑京津冀协同发展口。")
-
-
-@pytest.fixture
-def story(section, reporter):
-    """A fully dressed published story: kicker, deck, two bylines, taxonomy, source line."""
-    return make_article(
-        kicker="知识产权协同保护",
-        headline="京津冀商标有效注册量达478.92万件",
-        deck="三地联合发布知识产权白皮书",
-        summary="京津冀三地商标有效注册量持续增长。",
-        body="<p>三地市场监管部门当天联合发布数据。</p>",
-        source_line="本报讯",
-        dateline="北京",
-        section=section,
-        authors=[(reporter, "reporter"), (make_author(name="高峰"), "photographer")],
-        tags=["商标"],
-        regions=["fengtai"],
-        themes=["zhishichanquan"],
-        published_at=datetime(2025, 3, 1, 17, 30, tzinfo=UTC),
-    )
 
 
 def list_url(page: str, *, section, author) -> str:
@@ -387,6 +343,8 @@ def test_author_page_lists_the_authors_stories_only(client, story, reporter):
 
 def test_author_page_shows_the_bio(client, story, reporter):
     """The author's short bio introduces their page."""
+    reporter.bio = "长期跑京津冀协同发展口。"
+    reporter.save()
     assertContains(client.get(reporter.get_absolute_url()), "长期跑京津冀协同发展口。")
 
 

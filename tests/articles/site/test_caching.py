@@ -1,7 +1,5 @@
-"""Cache headers and conditional requests (through the test client; tests/articles/
+"""Cache headers and conditional requests (through the test client; tests/newsroom/
 test_real_clients.py repeats the essentials over HTTP against gunicorn)."""
-
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -15,19 +13,6 @@ from tests.articles.desk import scheduled_story
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
-
-
-@pytest.fixture
-def story(section):
-    """A story last changed an hour ago, so that later changes are clearly later."""
-    article = make_article(section=section, hours_ago=3, regions=["fengtai"])
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    return Article.objects.get(pk=article.pk)
 
 
 def urls(story) -> dict:

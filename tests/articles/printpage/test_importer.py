@@ -13,16 +13,11 @@ from django.urls import reverse
 from articles import printpage, services
 from articles.models import Article, Author, PrintPage
 from articles.printpage.importer import print_page_import
-from tests.factories import make_author, make_section
+from tests.factories import make_author
 
 pytestmark = pytest.mark.django_db
 
 PAGE = (Path(__file__).parent / "print_pages" / "openers.txt").read_bytes()
-
-
-@pytest.fixture
-def section():
-    return make_section(name="协同发展", slug="xietong")
 
 
 def _import(**options):

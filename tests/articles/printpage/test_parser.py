@@ -11,7 +11,7 @@ from regions.suggest import suggest
 
 PAGES = Path(__file__).parent / "print_pages"
 EXPECTED = json.loads((PAGES / "expected.json").read_text())
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "print-page-jingjinji.txt"
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "print-page-jingjinji.txt"
 FILES = [name for name in EXPECTED if name != "seed"]
 
 # Matching headlines to stories segments words with the desk's dictionary, kept in the database.
