@@ -104,12 +104,13 @@ def load_demo(*, create_admin: bool) -> DemoReport:
 
     sections = {}
     for name, slug, description, order in demo_content.SECTIONS:
-        section, created = Section.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description, "sort_order": order}
-        )
-        sections[slug] = section
-        if created:
+        section = Section.objects.filter(slug=slug).first()
+        if section is None:
+            section = services.taxonomy_save(
+                obj=Section(name=name, slug=slug, description=description, sort_order=order)
+            )
             report.created.append(f"栏目 {name}")
+        sections[slug] = section
 
     authors = {}
     for name, slug, bio in demo_content.AUTHORS:
@@ -126,6 +127,17 @@ def load_demo(*, create_admin: bool) -> DemoReport:
             continue
         status = item["status"]
         published_at = now - timedelta(hours=item["hours_ago"])
+        image = item.get("lead_image") or {}
+        picture = {}
+        if image:
+            picture = {
+                "lead_image": ContentFile(
+                    lead_image_png(image.get("colour", "#2b5d8a"), index + 1),
+                    name=f"demo-{index + 1}.png",
+                ),
+                "lead_image_caption": image["caption"],
+                "lead_image_credit": image["credit"],
+            }
         article = services.article_create(
             headline=item["headline"],
             kicker=item["kicker"],
@@ -141,17 +153,8 @@ def load_demo(*, create_admin: bool) -> DemoReport:
             themes=[themes[slug] for slug in item["themes"]],
             status=Article.Status.DRAFT if status == "draft" else Article.Status.PUBLISHED,
             published_at=None if status == "draft" else published_at,
+            **picture,
         )
-        image = item.get("lead_image")
-        if image:
-            article.lead_image.save(
-                f"demo-{index + 1}.png",
-                ContentFile(lead_image_png(image.get("colour", "#2b5d8a"), index + 1)),
-                save=False,
-            )
-            article.lead_image_caption = image["caption"]
-            article.lead_image_credit = image["credit"]
-            article.save(update_fields=["lead_image", "lead_image_caption", "lead_image_credit"])
         for step, (kind, text) in enumerate(item.get("corrections", [])):
             services.article_add_correction(
                 article=article,
