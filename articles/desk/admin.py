@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.views.decorators.http import require_POST
 from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import search, services
+from articles.desk import presence
 from articles.desk import selectors as desk_selectors
 from articles.desk.copydesk import copy_warnings
 from articles.desk.diff import diff_article_versions
@@ -131,7 +133,11 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["admin_extra/tag-autocomplete.js", "admin_extra/suggestions.js"]
+        js = [
+            "admin_extra/tag-autocomplete.js",
+            "admin_extra/suggestions.js",
+            "admin_extra/presence.js",
+        ]
         css = {"all": ["admin_extra/article-form.css"]}
 
     # --- permissions: the same rule as the services -----------------------------------------
@@ -248,6 +254,7 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.warning(request, f"校对提示：{warning}")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(self._editing_context(request, obj))
         if obj is not None:
             context["transitions"] = available_transitions(request.user, obj)
             context["suggestions"] = desk_selectors.tagging_suggestions(obj)
@@ -266,6 +273,30 @@ class ArticleAdmin(admin.ModelAdmin):
                 context["conflict_unknown"] = version is None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    # --- working side by side: who else has the story open ---------------------------------
+
+    def _editing_context(self, request, obj) -> dict:
+        """The change page's notice of colleagues with the story open (this page counts as open
+        from now on)."""
+        if obj is None:
+            return {}
+        editing = self.has_change_permission(request, obj)
+        tab = presence.new_tab_id()
+        presence.presence_heartbeat(article=obj, user=request.user, tab=tab, editing=editing)
+        return {
+            "presence": {
+                "url": reverse("admin:articles_article_presence", args=[obj.pk]),
+                "tab": tab,
+                "seconds": presence.HEARTBEAT_SECONDS,
+                "others": presence.present_others(article=obj, user=request.user),
+            }
+        }
+
+    def presence_view(self, request, object_id):
+        article = self._article(request, object_id)
+        editing = self.has_change_permission(request, article)
+        return presence.heartbeat_answer(request, article=article, editing=editing)
+
     # --- desk views: workflow steps, previews, versions --------------------------------------
 
     def get_urls(self):
@@ -273,6 +304,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path("tags/", view(self.tags_view), name="articles_article_tags"),
             path("coverage/", view(self.coverage_view), name="articles_article_coverage"),
+            path(
+                "<path:object_id>/presence/",
+                view(require_POST(self.presence_view)),
+                name="articles_article_presence",
+            ),
             path(
                 "<path:object_id>/workflow/<str:action>/",
                 view(self.transition_view),
