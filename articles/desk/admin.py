@@ -13,7 +13,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import search, services
-from articles.desk import presence
+from articles.desk import autosave, presence
 from articles.desk import selectors as desk_selectors
 from articles.desk.copydesk import copy_warnings
 from articles.desk.diff import diff_article_versions
@@ -137,6 +137,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "admin_extra/tag-autocomplete.js",
             "admin_extra/suggestions.js",
             "admin_extra/presence.js",
+            "admin_extra/autosave.js",
         ]
         css = {"all": ["admin_extra/article-form.css"]}
 
@@ -273,29 +274,57 @@ class ArticleAdmin(admin.ModelAdmin):
                 context["conflict_unknown"] = version is None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    # --- working side by side: who else has the story open ---------------------------------
+    def response_add(self, request, obj, post_url_continue=None):
+        autosave.autosave_discard(request.user, None)  # saved for real: the draft is done
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        autosave.autosave_discard(request.user, obj)
+        return super().response_change(request, obj)
+
+    # --- working side by side: who else has the story open, unsaved drafts -------------------
 
     def _editing_context(self, request, obj) -> dict:
-        """The change page's notice of colleagues with the story open (this page counts as open
-        from now on)."""
-        if obj is None:
-            return {}
-        editing = self.has_change_permission(request, obj)
-        tab = presence.new_tab_id()
-        presence.presence_heartbeat(article=obj, user=request.user, tab=tab, editing=editing)
-        return {
-            "presence": {
+        """The change page's notices: colleagues with the story open (this page counts as open
+        from now on) and, on opening the form, an autosaved draft to restore."""
+        context = {}
+        if obj is not None:
+            editing = self.has_change_permission(request, obj)
+            tab = presence.new_tab_id()
+            presence.presence_heartbeat(article=obj, user=request.user, tab=tab, editing=editing)
+            context["presence"] = {
                 "url": reverse("admin:articles_article_presence", args=[obj.pk]),
                 "tab": tab,
                 "seconds": presence.HEARTBEAT_SECONDS,
                 "others": presence.present_others(article=obj, user=request.user),
             }
-        }
+            if not editing:
+                return context
+            url = reverse("admin:articles_article_autosave", args=[obj.pk])
+        elif self.has_add_permission(request):
+            url = reverse("admin:articles_article_autosave_new")
+        else:
+            return context
+        context["autosave"] = autosave.autosave_context(
+            user=request.user, article=obj, url=url, offer=request.method == "GET"
+        )
+        return context
 
     def presence_view(self, request, object_id):
         article = self._article(request, object_id)
         editing = self.has_change_permission(request, article)
         return presence.heartbeat_answer(request, article=article, editing=editing)
+
+    def autosave_view(self, request, object_id=None):
+        article = self._article(request, object_id) if object_id is not None else None
+        allowed = (
+            self.has_change_permission(request, article)
+            if article is not None
+            else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return autosave.autosave_answer(request, article=article)
 
     # --- desk views: workflow steps, previews, versions --------------------------------------
 
@@ -304,6 +333,16 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path("tags/", view(self.tags_view), name="articles_article_tags"),
             path("coverage/", view(self.coverage_view), name="articles_article_coverage"),
+            path(
+                "autosave/",
+                view(require_POST(self.autosave_view)),
+                name="articles_article_autosave_new",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                view(require_POST(self.autosave_view)),
+                name="articles_article_autosave",
+            ),
             path(
                 "<path:object_id>/presence/",
                 view(require_POST(self.presence_view)),
