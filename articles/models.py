@@ -334,6 +334,23 @@ class Article(models.Model):
         return self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists()
 
     @property
+    def is_scheduled(self) -> bool:
+        """Published for a time still ahead (as `scheduled()` says), judged on this instance."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as the desk reads it: a scheduled story is not 已发布 yet."""
+        if self.is_scheduled:
+            local = timezone.localtime(self.published_at)
+            return f"定时发布（北京时间 {local:%Y-%m-%d %H:%M}）"
+        return self.get_status_display()
+
+    @property
     def last_corrected_at(self):
         """When the latest correction or update was made (uses prefetched corrections)."""
         corrections = list(self.corrections.all())

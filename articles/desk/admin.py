@@ -18,7 +18,7 @@ from articles.desk import autosave, presence
 from articles.desk import selectors as desk_selectors
 from articles.desk.copydesk import copy_warnings
 from articles.desk.diff import diff_article_versions
-from articles.desk.filters import RegionFilter, ThemeFilter
+from articles.desk.filters import RegionFilter, StatusFilter, ThemeFilter
 from articles.desk.forms import (
     ArticleAdminForm,
     BulkTaggingForm,
@@ -88,9 +88,16 @@ class WorkflowEventInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["headline", "status", "section", "published_at", "byline_names", "updated_at"]
+    list_display = [
+        "headline",
+        "current_status",
+        "section",
+        "published_at",
+        "byline_names",
+        "updated_at",
+    ]
     list_display_links = ["headline"]
-    list_filter = ["status", "section", RegionFilter, ThemeFilter, "published_at", "print_page"]
+    list_filter = [StatusFilter, "section", RegionFilter, ThemeFilter, "published_at", "print_page"]
     list_select_related = ["section"]
     search_fields = ["headline"]  # enables the search box; get_search_results does the work
     search_help_text = "按词搜索标题、正文、署名、标签、地区和主题，例如：知识产权 雄安"
@@ -101,7 +108,7 @@ class ArticleAdmin(admin.ModelAdmin):
     sortable_by = ["published_at", "updated_at"]
     autocomplete_fields = ["section", "regions", "themes"]
     readonly_fields = [
-        "status",
+        "current_status",
         "published_at",
         "created_at",
         "updated_at",
@@ -118,7 +125,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             "状态",
             {
-                "fields": ["status", "published_at"],
+                "fields": ["current_status", "published_at"],
                 "description": "状态和发布时间只能通过上方的流程按钮改变；时间均为北京时间（Asia/Shanghai）。",
             },
         ),
@@ -183,6 +190,10 @@ class ArticleAdmin(admin.ModelAdmin):
             return queryset, False
         chosen = search.plan(query, order="date")
         return search.matching(queryset, query, strategy=chosen.strategy), False
+
+    @admin.display(description="状态")
+    def current_status(self, obj):
+        return obj.status_label
 
     @admin.display(description="正文")
     def body_rendered(self, obj):
@@ -468,7 +479,8 @@ class ArticleAdmin(admin.ModelAdmin):
             except services.TransitionRefused as refused:
                 messages.error(request, str(refused))
             else:
-                messages.success(request, f"已{transition.label}：{article.headline}")
+                done = article.status_label if article.is_scheduled else transition.label
+                messages.success(request, f"已{done}：{article.headline}")
                 return HttpResponseRedirect(self._change_url(article))
         context = {
             **self.admin_site.each_context(request),
