@@ -421,13 +421,10 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             chosen = list(Tag.objects.filter(pk__in=request.POST.getlist("tag")))
-            name = request.POST.get("name", "").strip()
+            name = services.tidy_tag_name(request.POST.get("name", ""))
             try:
                 if request.POST.get("do") == "merge" and len(chosen) >= 2:
-                    keep = next((t for t in chosen if t.name == name), chosen[0])
-                    if name and keep.name != name:
-                        keep = services.tag_rename(tag=keep, name=name)
-                    changed = services.tags_merge(keep=keep, merge=chosen)
+                    keep, changed = services.tags_merge_as(tags=chosen, name=name)
                     messages.success(
                         request, f"已合并为“{keep.name}”，{changed} 篇稿件的标签随之更新。"
                     )
