@@ -334,6 +334,23 @@ class Article(models.Model):
         return self.pk is not None and type(self).objects.published().filter(pk=self.pk).exists()
 
     @property
+    def is_scheduled(self) -> bool:
+        """Published for a time still ahead (as `scheduled()` says), judged on this instance."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The status as the desk reads it: a scheduled story is not 已发布 yet."""
+        if self.is_scheduled:
+            local = timezone.localtime(self.published_at)
+            return f"定时发布（北京时间 {local:%Y-%m-%d %H:%M}）"
+        return self.get_status_display()
+
+    @property
     def last_corrected_at(self):
         """When the latest correction or update was made (uses prefetched corrections)."""
         corrections = list(self.corrections.all())
@@ -529,3 +546,68 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.article_id} 的搜索索引"
+
+
+class EditingSession(models.Model):
+    """Someone has an article's change page open in one browser tab: a notice for the others
+    ("also editing since 21:05"), never a lock. Kept alive by the page's heartbeat and forgotten
+    once it stops (see `articles/desk/presence.py`)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="editing_sessions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+"
+    )
+    tab = models.CharField("浏览器标签页", max_length=40)
+    editing = models.BooleanField("可编辑", default=True, help_text="否：只能查看这篇稿件")
+    opened_at = models.DateTimeField("打开时间", default=timezone.now)
+    last_seen = models.DateTimeField("最近心跳", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "正在编辑"
+        verbose_name_plural = "正在编辑"
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user", "tab"], name="editing_session_one_per_tab"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} 正在编辑 {self.article}"
+
+
+class Autosave(models.Model):
+    """What one user typed in an article's form and has not saved yet, kept so that a crash or
+    a closed tab loses nothing. One row per user and article (or per user for a new story),
+    overwritten every time; not a version, never in the history (`articles/desk/autosave.py`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name="稿件",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="autosaves",
+        help_text="留空：尚未保存过的新稿件",
+    )
+    data = models.JSONField("表单内容", default=dict)
+    saved_at = models.DateTimeField("自动保存时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "自动保存"
+        verbose_name_plural = "自动保存"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="autosave_one_per_article"),
+            # NULL never equals NULL in a unique index: a new story needs a rule of its own.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="autosave_one_new_story"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} 的自动保存：{self.article or '新稿件'}"

@@ -8,12 +8,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import search, services
+from articles.desk import autosave, presence
 from articles.desk import selectors as desk_selectors
 from articles.desk.conflicts import (
     conflict_changes,
@@ -23,7 +26,7 @@ from articles.desk.conflicts import (
 )
 from articles.desk.copydesk import copy_warnings
 from articles.desk.diff import diff_article_versions
-from articles.desk.filters import RegionFilter, ThemeFilter
+from articles.desk.filters import RegionFilter, StatusFilter, ThemeFilter
 from articles.desk.forms import (
     ArticleAdminForm,
     BulkTaggingForm,
@@ -31,6 +34,7 @@ from articles.desk.forms import (
     step_form,
 )
 from articles.desk.tags import near_duplicates, tags_with_counts
+from articles.html import clean_body
 from articles.models import (
     Article,
     Author,
@@ -83,6 +87,10 @@ class BylineFormSet(BaseInlineFormSet):
         return [(data["author"], data["role"]) for _, _, data in sorted(lines, key=lambda x: x[:2])]
 
 
+def _rendered(field: str) -> str:
+    return "body_rendered" if field == "body" else field
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     formset = BylineFormSet
@@ -122,9 +130,16 @@ class WorkflowEventInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["headline", "status", "section", "published_at", "byline_names", "updated_at"]
+    list_display = [
+        "headline",
+        "current_status",
+        "section",
+        "published_at",
+        "byline_names",
+        "updated_at",
+    ]
     list_display_links = ["headline"]
-    list_filter = ["status", "section", RegionFilter, ThemeFilter, "published_at", "print_page"]
+    list_filter = [StatusFilter, "section", RegionFilter, ThemeFilter, "published_at", "print_page"]
     list_select_related = ["section"]
     search_fields = ["headline"]  # enables the search box; get_search_results does the work
     search_help_text = "按词搜索标题、正文、署名、标签、地区和主题，例如：知识产权 雄安"
@@ -135,7 +150,7 @@ class ArticleAdmin(admin.ModelAdmin):
     sortable_by = ["published_at", "updated_at"]
     autocomplete_fields = ["section", "regions", "themes"]
     readonly_fields = [
-        "status",
+        "current_status",
         "published_at",
         "created_at",
         "updated_at",
@@ -152,7 +167,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             "状态",
             {
-                "fields": ["status", "published_at"],
+                "fields": ["current_status", "published_at"],
                 "description": "状态和发布时间只能通过上方的流程按钮改变；时间均为北京时间（Asia/Shanghai）。",
             },
         ),
@@ -173,7 +188,12 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["admin_extra/tag-autocomplete.js", "admin_extra/suggestions.js"]
+        js = [
+            "admin_extra/tag-autocomplete.js",
+            "admin_extra/suggestions.js",
+            "admin_extra/presence.js",
+            "admin_extra/autosave.js",
+        ]
         css = {"all": ["admin_extra/article-form.css"]}
 
     # --- permissions: the same rule as the services -----------------------------------------
@@ -212,6 +232,31 @@ class ArticleAdmin(admin.ModelAdmin):
             return queryset, False
         chosen = search.plan(query, order="date")
         return search.matching(queryset, query, strategy=chosen.strategy), False
+
+    @admin.display(description="状态")
+    def current_status(self, obj):
+        return obj.status_label
+
+    @admin.display(description="正文")
+    def body_rendered(self, obj):
+        """The body as readers see it, on the read-only page: sanitised again, then trusted."""
+        return format_html('<div class="desk-body">{}</div>', mark_safe(clean_body(obj.body)))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body rendered, not its HTML source.
+        return [
+            (title, {**options, "fields": [_rendered(f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    def view_on_site(self, obj):
+        """Readers' page once they can see it; until then (and after a withdrawal) the preview."""
+        if obj.is_published_now:
+            return obj.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[obj.pk])
 
     @admin.display(description="署名")
     def byline_names(self, obj):
@@ -327,6 +372,7 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.warning(request, f"校对提示：{warning}")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(self._editing_context(request, obj))
         if obj is not None:
             context["transitions"] = available_transitions(request.user, obj)
             context["suggestions"] = desk_selectors.tagging_suggestions(obj)
@@ -336,6 +382,58 @@ class ArticleAdmin(admin.ModelAdmin):
                 context["conflict_changes"] = conflict_changes(conflict)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        autosave.autosave_discard(request.user, None)  # saved for real: the draft is done
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        autosave.autosave_discard(request.user, obj)
+        return super().response_change(request, obj)
+
+    # --- working side by side: who else has the story open, unsaved drafts -------------------
+
+    def _editing_context(self, request, obj) -> dict:
+        """The change page's notices: colleagues with the story open (this page counts as open
+        from now on) and, on opening the form, an autosaved draft to restore."""
+        context = {}
+        if obj is not None:
+            editing = self.has_change_permission(request, obj)
+            tab = presence.new_tab_id()
+            presence.presence_heartbeat(article=obj, user=request.user, tab=tab, editing=editing)
+            context["presence"] = {
+                "url": reverse("admin:articles_article_presence", args=[obj.pk]),
+                "tab": tab,
+                "seconds": presence.HEARTBEAT_SECONDS,
+                "others": presence.present_others(article=obj, user=request.user),
+            }
+            if not editing:
+                return context
+            url = reverse("admin:articles_article_autosave", args=[obj.pk])
+        elif self.has_add_permission(request):
+            url = reverse("admin:articles_article_autosave_new")
+        else:
+            return context
+        context["autosave"] = autosave.autosave_context(
+            user=request.user, article=obj, url=url, offer=request.method == "GET"
+        )
+        return context
+
+    def presence_view(self, request, object_id):
+        article = self._article(request, object_id)
+        editing = self.has_change_permission(request, article)
+        return presence.heartbeat_answer(request, article=article, editing=editing)
+
+    def autosave_view(self, request, object_id=None):
+        article = self._article(request, object_id) if object_id is not None else None
+        allowed = (
+            self.has_change_permission(request, article)
+            if article is not None
+            else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return autosave.autosave_answer(request, article=article)
+
     # --- desk views: workflow steps, previews, versions --------------------------------------
 
     def get_urls(self):
@@ -343,6 +441,21 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path("tags/", view(self.tags_view), name="articles_article_tags"),
             path("coverage/", view(self.coverage_view), name="articles_article_coverage"),
+            path(
+                "autosave/",
+                view(require_POST(self.autosave_view)),
+                name="articles_article_autosave_new",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                view(require_POST(self.autosave_view)),
+                name="articles_article_autosave",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                view(require_POST(self.presence_view)),
+                name="articles_article_presence",
+            ),
             path(
                 "<path:object_id>/workflow/<str:action>/",
                 view(self.transition_view),
@@ -378,13 +491,12 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             chosen = list(Tag.objects.filter(pk__in=request.POST.getlist("tag")))
-            name = request.POST.get("name", "").strip()
+            name = services.tidy_tag_name(request.POST.get("name", ""))
             try:
                 if request.POST.get("do") == "merge" and len(chosen) >= 2:
-                    keep = next((t for t in chosen if t.name == name), chosen[0])
-                    if name and keep.name != name:
-                        keep = services.tag_rename(tag=keep, name=name, user=request.user)
-                    changed = services.tags_merge(keep=keep, merge=chosen, user=request.user)
+                    keep, changed = services.tags_merge_as(
+                        tags=chosen, name=name, user=request.user
+                    )
                     messages.success(
                         request, f"已合并为“{keep.name}”，{changed} 篇稿件的标签随之更新。"
                     )
@@ -436,7 +548,8 @@ class ArticleAdmin(admin.ModelAdmin):
             except services.TransitionRefused as refused:
                 messages.error(request, str(refused))
             else:
-                messages.success(request, f"已{transition.label}：{article.headline}")
+                done = article.status_label if article.is_scheduled else transition.label
+                messages.success(request, f"已{done}：{article.headline}")
                 return HttpResponseRedirect(self._change_url(article))
         context = {
             **self.admin_site.each_context(request),

@@ -41,3 +41,31 @@ class ThemeFilter(admin.SimpleListFilter):
                 through.objects.filter(article_id=models.OuterRef("pk"), theme__slug=self.value())
             )
         )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The workflow states, with scheduled stories apart: 已发布 means readers see it now."""
+
+    title = "状态"
+    parameter_name = "status"
+    SCHEDULED = "scheduled"
+
+    def lookups(self, request, model_admin):
+        S = Article.Status
+        return [
+            (S.DRAFT, S.DRAFT.label),
+            (S.REVIEW, S.REVIEW.label),
+            (S.APPROVED, S.APPROVED.label),
+            (self.SCHEDULED, "定时发布"),
+            (S.PUBLISHED, S.PUBLISHED.label),
+            (S.WITHDRAWN, S.WITHDRAWN.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == Article.Status.PUBLISHED:
+            return queryset.published()
+        if self.value() in Article.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset

@@ -7,6 +7,8 @@ import unicodedata
 from django.db.models import Count
 from taggit.models import Tag
 
+from articles.services.tagging import tidy_tag_name
+
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -22,12 +24,13 @@ def tags_with_counts():
 
 
 def near_duplicates(tags) -> list[list]:
-    """Groups of two or more tags with the same key, most used first within each group."""
+    """Groups of two or more tags with the same key, most used first within each group (on a
+    tie, one written without stray spaces): the first is the spelling a merge keeps."""
     groups: dict[str, list] = {}
     for tag in tags:
         groups.setdefault(tag_key(tag.name), []).append(tag)
     return [
-        sorted(group, key=lambda t: (-t.uses, t.name))
+        sorted(group, key=lambda t: (-t.uses, t.name != tidy_tag_name(t.name), t.name))
         for group in groups.values()
         if len(group) > 1
     ]

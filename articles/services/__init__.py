@@ -17,7 +17,7 @@ from .editing import (
 )
 from .history import article_restore_version
 from .previews import PREVIEW_HOURS, preview_link_create, preview_link_revoke
-from .tagging import articles_bulk_tag, tag_rename, tags_merge
+from .tagging import articles_bulk_tag, tag_rename, tags_merge, tags_merge_as, tidy_tag_name
 from .taxonomy import taxonomy_delete, taxonomy_save
 from .workflow import (
     TRANSITIONS,
@@ -58,6 +58,8 @@ __all__ = [
     "preview_link_revoke",
     "tag_rename",
     "tags_merge",
+    "tags_merge_as",
     "taxonomy_delete",
     "taxonomy_save",
+    "tidy_tag_name",
 ]

@@ -1,6 +1,7 @@
 """Bulk tagging and tag clean-up: each moves what it touches through the derived refresh."""
 
 from django.db import transaction
+from django.db.models import Count
 
 from articles import search
 from articles.models import Article, TaggedArticle
@@ -38,6 +39,42 @@ def articles_bulk_tag(
     return len(articles)
 
 
+def tidy_tag_name(name: str) -> str:
+    """A tag's name without stray spaces: none at the ends, one at most between words."""
+    return " ".join(name.split())
+
+
+def tag_to_keep(tags):
+    """Of tags about to be merged, the one whose spelling stays: the most used; on a tie, one
+    written without stray spaces; then the first by name."""
+    uses = dict(
+        TaggedArticle.objects.filter(tag__in=tags)
+        .values_list("tag")
+        .annotate(n=Count("content_object", distinct=True))
+    )
+    return min(tags, key=lambda t: (-uses.get(t.pk, 0), t.name != tidy_tag_name(t.name), t.name))
+
+
+@transaction.atomic
+def tags_merge_as(*, tags, name: str = "", user=None):
+    """Merge `tags` into one, named `name` (stripped), or without a name the spelling
+    `tag_to_keep` chooses, tidied. Returns the kept tag and how many articles' tags changed."""
+    tags = list(tags)
+    if len(tags) < 2:
+        raise TransitionRefused("合并请至少勾选两个标签。")
+    name = tidy_tag_name(name)
+    keep = next((t for t in tags if t.name == name), None) or tag_to_keep(tags)
+    final = name or tidy_tag_name(keep.name)
+    renamed = [t for t in tags if t.name != final]
+    changed = set(
+        TaggedArticle.objects.filter(tag__in=renamed).values_list("content_object_id", flat=True)
+    )
+    tags_merge(keep=keep, merge=tags, user=user)
+    if keep.name != final:
+        keep = tag_rename(tag=keep, name=final, user=user)
+    return keep, len(changed)
+
+
 @transaction.atomic
 def tags_merge(*, keep, merge, user=None) -> int:
     """Fold the tags in `merge` into `keep`: every article keeps every tag it had, under the kept
@@ -71,7 +108,7 @@ def tag_rename(*, tag, name: str, user=None):
     """Rename a tag; if the new name is another tag's, the two are merged."""
     from taggit.models import Tag
 
-    name = name.strip()
+    name = tidy_tag_name(name)
     if not name:
         raise TransitionRefused("标签名不能为空。")
     existing = Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).first()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -118,3 +119,78 @@ def test_rename_moves_the_stories_updated_time():
     before = _age(story)
     services.tag_rename(tag=Tag.objects.get(name="专利 导航"), name="专利导航服务")
     assert Article.objects.get(pk=story.pk).updated_at > before
+
+
+def _merge_all(client, name=""):
+    return client.post(
+        reverse("admin:articles_article_tags"),
+        {"do": "merge", "tag": list(Tag.objects.values_list("pk", flat=True)), "name": name},
+    )
+
+
+def test_merge_without_a_name_keeps_the_most_used_spelling(client, people):
+    """No name typed: the busier tag's name stays, whichever sorts first."""
+    make_article(tags=["专利 导航"])
+    make_article(tags=["专利导航"])
+    make_article(tags=["专利导航"])
+    client.force_login(people["editor"])
+    _merge_all(client)
+    assert list(Tag.objects.values_list("name", flat=True)) == ["专利导航"]
+
+
+def test_merge_on_a_tie_keeps_the_spelling_without_stray_spaces(client, people):
+    """Equal uses: 专利导航 wins over “ 专利导航 ” and “专利  导航”."""
+    for name in [" 专利导航 ", "专利导航", "专利  导航"]:
+        Tag.objects.create(name=name, slug=f"t{len(Tag.objects.all())}")
+        make_article(tags=[Tag.objects.get(name=name)])
+    client.force_login(people["editor"])
+    _merge_all(client)
+    assert list(Tag.objects.values_list("name", flat=True)) == ["专利导航"]
+
+
+def test_merge_of_untidy_tags_keeps_a_tidy_spelling(client, people):
+    """The most used name is kept without its stray spaces."""
+    Tag.objects.create(name=" Smart  City ", slug="smart-city-1")
+    make_article(tags=[Tag.objects.get(name=" Smart  City ")])
+    make_article(tags=[Tag.objects.get(name=" Smart  City ")])
+    make_article(tags=["smart city"])
+    client.force_login(people["editor"])
+    _merge_all(client)
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Smart City"]
+
+
+def test_a_typed_name_is_stored_stripped(client, people):
+    """“  专利导航服务 ” typed: 专利导航服务 stored, every article under it."""
+    one = make_article(tags=["专利导航"])
+    two = make_article(tags=["专利 导航"])
+    client.force_login(people["editor"])
+    _merge_all(client, name="  专利导航服务 ")
+    assert list(Tag.objects.values_list("name", flat=True)) == ["专利导航服务"]
+    assert list(one.tags.names()) == list(two.tags.names()) == ["专利导航服务"]
+
+
+def test_merge_message_counts_the_stories_whose_tag_reads_differently(client, people):
+    """Only the stories under the merged-away spelling changed."""
+    make_article(tags=["专利导航"])
+    make_article(tags=["专利导航"])
+    make_article(tags=["专利 导航"])
+    client.force_login(people["editor"])
+    response = _merge_all(client)
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts == ["已合并为“专利导航”，1 篇稿件的标签随之更新。"]
+
+
+def test_rename_stores_the_name_stripped():
+    """Renaming to “ 跨省通勤 ” gives 跨省通勤."""
+    make_article(tags=["通勤"])
+    tag = services.tag_rename(tag=Tag.objects.get(name="通勤"), name=" 跨省通勤 ")
+    assert tag.name == "跨省通勤"
+
+
+def test_near_duplicates_put_the_tidy_spelling_first_on_a_tie():
+    """The group's first tag (the merge form's default name) has no stray spaces."""
+    Tag.objects.create(name=" 专利导航", slug="zhuanli-1")
+    make_article(tags=[Tag.objects.get(name=" 专利导航")])
+    make_article(tags=["专利导航"])
+    groups = near_duplicates(tags_with_counts())
+    assert [t.name for t in groups[0]] == ["专利导航", " 专利导航"]

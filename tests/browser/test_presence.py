@@ -1,0 +1,59 @@
+"""Presence in a real browser: two people on one story see each other, the page's heartbeat
+keeping the notice current (Chromium's clock run forward instead of waiting 30 seconds)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article
+from tests.factories import make_article, make_author
+
+from .conftest import artifact, watch_policy_violations
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, base, username, password):
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#content-main")
+
+
+def test_two_editors_on_one_story_see_each_other(gunicorn_server, new_page):
+    """The editor opens the story, then the duty editor, who is told at once; the editor's
+    page learns of the duty editor at its next heartbeat."""
+    users = get_user_model().objects
+    editor = users.create_user("bianji", "", "mima-bianji-2026", is_staff=True)
+    editor.groups.add(Group.objects.get(name="编辑"))
+    duty = users.create_user("zhuban", "", "mima-zhuban-2026", is_staff=True)
+    duty.groups.add(Group.objects.get(name="值班主编"))
+    story = make_article(
+        headline="雄安新区新建学校开学",
+        status=Article.Status.DRAFT,
+        authors=[(make_author(name="周子健"), "reporter")],
+    )
+    change = f"{gunicorn_server}/admin/articles/article/{story.pk}/change/"
+
+    first = new_page()
+    first_problems = watch_policy_violations(first)
+    first.clock.install()
+    _log_in(first, gunicorn_server, "bianji", "mima-bianji-2026")
+    first.goto(change)
+    assert first.locator("#desk-presence").is_hidden()
+
+    second = new_page()
+    second_problems = watch_policy_violations(second)
+    _log_in(second, gunicorn_server, "zhuban", "mima-zhuban-2026")
+    second.goto(change)
+    notice = second.locator("#desk-presence")
+    assert notice.is_visible()
+    assert "编辑 bianji 自" in notice.inner_text()
+    assert "起也在编辑这篇稿件" in notice.inner_text()
+
+    first.clock.fast_forward(31_000)
+    first.wait_for_selector("#desk-presence li")
+    assert "值班主编 zhuban 自" in first.locator("#desk-presence").inner_text()
+    first.screenshot(path=artifact("desk-presence.png"), full_page=False)
+    assert first_problems == [] and second_problems == []
