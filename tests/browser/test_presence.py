@@ -57,3 +57,63 @@ def test_two_editors_on_one_story_see_each_other(gunicorn_server, new_page):
     assert "值班主编 zhuban 自" in first.locator("#desk-presence").inner_text()
     first.screenshot(path=artifact("desk-presence.png"), full_page=False)
     assert first_problems == [] and second_problems == []
+
+
+def test_two_editors_saving_one_story_keep_both_edits(gunicorn_server, new_page):
+    """Two editors in two browsers on one story, each told of the other: the duty editor saves a
+    new deck, the editor then saves a new headline from the older page. The editor's save is
+    merged, says so, and the story holds both; when both then change the headline, the second
+    is shown the conflict, chooses the other's, and loses nothing else."""
+    users = get_user_model().objects
+    editor = users.create_user("bianji", "", "mima-bianji-2026", is_staff=True)
+    editor.groups.add(Group.objects.get(name="编辑"))
+    duty = users.create_user("zhuban", "", "mima-zhuban-2026", is_staff=True)
+    duty.groups.add(Group.objects.get(name="值班主编"))
+    story = make_article(
+        headline="京津冀职业院校联合招生",
+        deck="三地二十所院校参与",
+        status=Article.Status.DRAFT,
+        authors=[(make_author(name="高婉宁"), "reporter")],
+    )
+    change = f"{gunicorn_server}/admin/articles/article/{story.pk}/change/"
+    first, second = new_page(), new_page()
+    first_problems, second_problems = (
+        watch_policy_violations(first),
+        watch_policy_violations(second),
+    )
+    _log_in(first, gunicorn_server, "bianji", "mima-bianji-2026")
+    _log_in(second, gunicorn_server, "zhuban", "mima-zhuban-2026")
+    first.goto(change)
+    second.goto(change)
+    assert "编辑 bianji" in second.locator("#desk-presence").inner_text()
+
+    second.fill("#id_deck", "三地二十二所院校参与")
+    second.click("input[name=_continue]")
+    second.wait_for_selector(".messagelist")
+    first.fill("#id_headline", "京津冀职业院校首次联合招生")
+    first.click("input[name=_continue]")
+    first.wait_for_selector(".messagelist")
+    assert "已合并 zhuban" in first.locator(".messagelist").inner_text()
+    assert first.input_value("#id_headline") == "京津冀职业院校首次联合招生"
+    assert first.input_value("#id_deck") == "三地二十二所院校参与"
+    first.screenshot(path=artifact("desk-merged.png"), full_page=False)
+
+    second.reload()
+    first.fill("#id_headline", "职业院校联合招生启动")
+    first.click("input[name=_continue]")
+    first.wait_for_selector(".messagelist")
+    second.fill("#id_headline", "三地职业院校联合招生")
+    second.fill("#id_summary", "招生计划向雄安新区倾斜。")
+    second.click("input[name=_continue]")
+    second.wait_for_selector(".desk-conflict-field")
+    assert "职业院校联合招生启动" in second.locator(".desk-conflict-theirs").inner_text()
+    second.screenshot(path=artifact("desk-conflict.png"), full_page=True)
+    second.check("input[name=resolve_headline][value=theirs]")
+    second.click("input[name=_continue]")
+    second.wait_for_selector(".messagelist")
+
+    first.reload()
+    assert first.input_value("#id_headline") == "职业院校联合招生启动"
+    assert first.input_value("#id_summary") == "招生计划向雄安新区倾斜。"
+    assert first.input_value("#id_deck") == "三地二十二所院校参与"
+    assert first_problems == [] and second_problems == []
