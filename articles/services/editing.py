@@ -179,7 +179,11 @@ _UNKNOWN = object()  # a base value that equals nothing: both sides count as cha
 
 
 def _save_edit(article, *, base_version, user, relations, bylines, keep_theirs) -> EditResult:
-    current = Article.objects.select_for_update().select_related("updated_by").get(pk=article.pk)
+    current = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=article.pk)
+    )
     theirs = history.article_state(current)
     base_row = None
     if current.lock_version == base_version:
