@@ -161,7 +161,19 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["bulk_tag"]
     fieldsets = [
-        ("标题", {"fields": ["kicker", "headline", "deck", "slug", "opened_version"]}),
+        (
+            "标题",
+            {
+                "fields": [
+                    "kicker",
+                    "headline",
+                    "deck",
+                    "slug",
+                    "opened_version",
+                    "pending_lead_image",
+                ]
+            },
+        ),
         ("正文", {"fields": ["summary", "body", "source_line", "dateline"]}),
         ("分类", {"fields": ["section", "regions", "themes", "tags"]}),
         (

@@ -416,3 +416,35 @@ def test_the_version_diff_shows_a_replaced_lead_image_and_its_caption(editors, s
     page = client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
     assert "题图" in page and "gangkou" in page
     assert "港口的集装箱码头" in page
+
+
+def test_a_lead_image_chosen_before_a_conflict_is_kept_until_it_is_resolved(editors, story):
+    """B chooses a picture and a headline while A saves another headline: B's save is refused,
+    and once B keeps B's headline the picture B chose is the story's, without choosing it again."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a, b, _ = editors
+    client_b = as_user(b)
+    form_a, form_b = open_form(as_user(a), story), open_form(client_b, story)
+    post(as_user(a), story, form_a | {"headline": "A 改的主题"})
+    upload = SimpleUploadedFile("jiaotong.jpg", _jpeg("yellow"), content_type="image/jpeg")
+    refused = post(client_b, story, form_b | {"headline": "B 改的主题", "lead_image": upload})
+    assert refused.status_code == 200
+    token = refused.context["adminform"].form.data["pending_lead_image"]
+    assert token and f'name="pending_lead_image" value="{token}"' in refused.content.decode()
+
+    accepted = post(client_b, story, _resubmit(refused) | {"resolve_headline": "mine"})
+
+    assert accepted.status_code == 302
+    saved = Article.objects.get(pk=story.pk)
+    assert saved.headline == "B 改的主题"
+    assert "jiaotong" in saved.lead_image.name
+    assert saved.lead_image.read() == _jpeg("yellow")
+
+
+def test_a_forged_pending_image_is_refused(editors, story):
+    """The kept upload is named by a signed token: a form naming any other file is an error."""
+    form = open_form(as_user(editors[0]), story)
+    response = post(as_user(editors[0]), story, form | {"pending_lead_image": "../settings.py"})
+    assert response.status_code == 200
+    assert "题图的临时文件已失效" in response.content.decode()
