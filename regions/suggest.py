@@ -3,6 +3,8 @@ regions app: 丰台 → 丰台区 (and 北京市 above it), 雄安 → 雄安新
 
 from dataclasses import dataclass
 
+import ahocorasick
+
 from .models import Region, Theme
 
 
@@ -20,19 +22,43 @@ def _region_words() -> list[tuple[str, Region]]:
     return words
 
 
+def _places(text: str, words: list[tuple[str, object]]) -> dict[str, list[int]]:
+    """Where each word starts in `text`, overlaps included: one pass of an Aho–Corasick
+    automaton over the text, whatever the number of words."""
+    automaton = ahocorasick.Automaton()
+    for word, _ in words:
+        if word:
+            automaton.add_word(word, word)
+    places: dict[str, list[int]] = {}
+    if not text or not len(automaton):
+        return places
+    automaton.make_automaton()
+    for end, word in automaton.iter(text):
+        places.setdefault(word, []).append(end - len(word) + 1)
+    return places
+
+
 def _find(text: str, words: list[tuple[str, object]]) -> dict:
-    """Longest words first; a found word masks its place, so 河北区 is not also 河北."""
+    """Longest words first; a found word masks its place, so 河北区 is not also 河北.
+
+    Every place of every word is found in one pass; the words then take their places longest
+    first (ties in the order given), left to right, each skipping a place that overlaps one
+    already taken (by a longer word or by its own previous place). Linear in the text and the
+    places found; scanning the text once per word and rebuilding it after every find made a
+    120,000-character body take five seconds.
+    """
+    ordered = sorted(words, key=lambda pair: len(pair[0]), reverse=True)
+    places = _places(text, ordered)
+    taken = bytearray(len(text))
     found: dict = {}
-    masked = list(text)
-    for word, target in sorted(words, key=lambda pair: len(pair[0]), reverse=True):
-        start = 0
-        joined = "".join(masked)
-        while (at := joined.find(word, start)) >= 0:
+    for word, target in ordered:
+        size = len(word)
+        for start in places.get(word, ()):
+            if taken.find(1, start, start + size) >= 0:
+                continue
             _, count = found.get(target.pk, (target, 0))
             found[target.pk] = (target, count + 1)
-            masked[at : at + len(word)] = ["\0"] * len(word)
-            joined = "".join(masked)
-            start = at + len(word)
+            taken[start : start + size] = b"\x01" * size
     return found
 
 

@@ -3,8 +3,15 @@
 Chinese has no spaces between words, so a word diff would mark whole sentences: text is
 compared character by character, and the body is first lined up block by block (paragraph,
 subhead, quote, list item) so that only the blocks that changed are shown.
+
+A character diff costs up to the product of the two texts' lengths (two 120,000-character
+bodies in one block took 45 s), so the work is bounded: texts whose product is over
+CHAR_DIFF_MAX_CELLS lose their shared opening and ending, then are lined up sentence by
+sentence, and only the sentences that changed are compared by characters; one diff spends at
+most DIFF_MAX_CELLS in all, after which what is left shows whole, with a note saying so.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -46,8 +53,38 @@ PAIR_CUTOFF = 0.5
 MAX_PAIR_SEARCH = 400
 LOOKAHEAD = 3
 
+# A character diff of two texts whose lengths multiply to more than this (two of 2,000
+# characters: a few milliseconds) goes sentence by sentence; one diff of an article's versions
+# compares no more than DIFF_MAX_CELLS in all (well under a second).
+CHAR_DIFF_MAX_CELLS = 2_000 * 2_000
+DIFF_MAX_CELLS = 60_000_000
+# Any comparison counts as at least two 200-character paragraphs: short ones cost their setup.
+MIN_COMPARISON_CELLS = 200 * 200
+# Past this many blocks on a side, blocks that recur in over 1 % of places do not anchor the
+# block alignment (difflib's autojunk): a body of repeated blocks stays linear.
+AUTOJUNK_BLOCKS = 1_000
+SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;\n]+[”’」』）)]*|$)")
+
 FORMAT_ONLY_NOTE = '<p class="diff-context">（文字未变，仅格式或标记调整）</p>'
 REORDER_NOTE = "（顺序调整）"
+CUT_SHORT_NOTE = "（改动较多，已省略部分逐字比较）"
+
+
+class Work:
+    """What one diff may still spend on character comparisons, counted in cells (the product
+    of the two texts' lengths: what SequenceMatcher may look at)."""
+
+    def __init__(self, cells: int = DIFF_MAX_CELLS):
+        self.cells = cells
+        self.cut_short = False
+
+    def allows(self, old: str, new: str) -> bool:
+        """Spend on comparing `old` with `new` by characters, if the pair is small enough."""
+        cells = max(len(old) * len(new), MIN_COMPARISON_CELLS)
+        if cells > CHAR_DIFF_MAX_CELLS or cells > self.cells:
+            return False
+        self.cells -= cells
+        return True
 
 
 @dataclass
@@ -90,10 +127,12 @@ def _as_list(value) -> list[str]:
 def _text_diff(old: str, new: str) -> str | None:
     if old == new:
         return None
-    return _render(_char_segments(old, new))
+    work = Work()
+    html = _render(_char_segments(old, new, work))
+    return html + CUT_SHORT_NOTE if work.cut_short else html
 
 
-def _char_segments(old: str, new: str) -> list[tuple[bool, str, str]]:
+def _char_segments(old: str, new: str, work: Work) -> list[tuple[bool, str, str]]:
     """(unchanged?, old part, new part) runs, alternating, with chaff merged away.
 
     A character-level matcher happily keeps a lone shared character between two edits
@@ -101,22 +140,90 @@ def _char_segments(old: str, new: str) -> list[tuple[bool, str, str]]:
     semantic cleanup, an unchanged run no longer than the edits on both sides of it is
     folded into them, so the reader sees 92 → 29.
     """
+    if work.allows(old, new):
+        segments = _matched(old, new)
+    else:
+        segments = _bounded_segments(old, new, work)
+    return _merge_chaff(segments)
+
+
+def _matched(old: str, new: str) -> list[tuple[bool, str, str]]:
     matcher = SequenceMatcher(None, old, new, autojunk=False)
-    segments = [
+    return [
         (tag == "equal", old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
     ]
-    merged = True
-    while merged:
-        merged = False
-        for k in range(1, len(segments) - 1):
-            same, text, _ = segments[k]
-            before, after = segments[k - 1], segments[k + 1]
-            if same and len(text) <= min(_edit_size(before), _edit_size(after)):
-                joined = (False, before[1] + text + after[1], before[2] + text + after[2])
-                segments[k - 1 : k + 2] = [joined]
-                merged = True
-                break
+
+
+def _bounded_segments(old: str, new: str, work: Work) -> list[tuple[bool, str, str]]:
+    """Long texts: the shared opening and ending set aside, the rest lined up by sentences,
+    and only changed sentences compared by characters, while the work allows."""
+    head = _shared_opening(old, new)
+    tail = _shared_opening(old[head:][::-1], new[head:][::-1])
+    middle_old, middle_new = old[head : len(old) - tail], new[head : len(new) - tail]
+    segments = [(True, old[:head], new[:head])] if head else []
+    if work.allows(middle_old, middle_new):
+        segments += _matched(middle_old, middle_new)
+    else:
+        segments += _sentence_segments(middle_old, middle_new, work)
+    if tail:
+        segments.append((True, old[len(old) - tail :], new[len(new) - tail :]))
+    # Neighbouring runs of one kind (a sentence-level edit next to a character-level one).
+    joined: list[tuple[bool, str, str]] = []
+    for same, before, after in segments:
+        if not before and not after:
+            continue
+        if joined and joined[-1][0] == same:
+            _, old_run, new_run = joined[-1]
+            joined[-1] = (same, old_run + before, new_run + after)
+        else:
+            joined.append((same, before, after))
+    return joined
+
+
+def _shared_opening(old: str, new: str) -> int:
+    """How many leading characters the two share (by halving: each comparison runs in C)."""
+    low, high = 0, min(len(old), len(new))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE.findall(text) if s]
+
+
+def _sentence_segments(old: str, new: str, work: Work) -> list[tuple[bool, str, str]]:
+    old_sentences, new_sentences = _sentences(old), _sentences(new)
+    matcher = SequenceMatcher(None, old_sentences, new_sentences)  # autojunk: huge inputs
+    segments = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        before, after = "".join(old_sentences[i1:i2]), "".join(new_sentences[j1:j2])
+        if tag == "equal":
+            segments.append((True, before, after))
+        elif tag == "replace" and work.allows(before, after):
+            segments += _matched(before, after)
+        else:
+            work.cut_short = work.cut_short or tag == "replace"
+            segments.append((False, before, after))
     return segments
+
+
+def _merge_chaff(segments: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
+    """Fold every unchanged run no longer than the edits on both sides into them, leftmost
+    first, in one pass: a fold can only make the run before it foldable, never one further."""
+    merged: list[tuple[bool, str, str]] = []
+    for segment in segments:
+        merged.append(segment)
+        while len(merged) >= 3:
+            before, (same, text, _), after = merged[-3:]
+            if not (same and len(text) <= min(_edit_size(before), _edit_size(after))):
+                break
+            merged[-3:] = [(False, before[1] + text + after[1], before[2] + text + after[2])]
+    return merged
 
 
 def _edit_size(segment: tuple[bool, str, str]) -> int:
@@ -231,17 +338,21 @@ def _body_diff(old: str, new: str) -> str | None:
     old_blocks, new_blocks = split_blocks(old), split_blocks(new)
     if old_blocks == new_blocks:
         return FORMAT_ONLY_NOTE
-    parts = []
-    matcher = SequenceMatcher(None, old_blocks, new_blocks, autojunk=False)
+    parts, work = [], Work()
+    matcher = SequenceMatcher(
+        None, old_blocks, new_blocks, autojunk=len(new_blocks) > AUTOJUNK_BLOCKS
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        for before, after in _pair_blocks(old_blocks[i1:i2], new_blocks[j1:j2]):
-            parts.append(_render_block(before, after))
+        for before, after in _pair_blocks(old_blocks[i1:i2], new_blocks[j1:j2], work):
+            parts.append(_render_block(before, after, work))
+    if work.cut_short:
+        parts.append(f'<p class="diff-context">{CUT_SHORT_NOTE}</p>')
     return "".join(parts)
 
 
-def _pair_blocks(old: list[Block], new: list[Block]):
+def _pair_blocks(old: list[Block], new: list[Block], work: Work):
     """Pair each rewritten block with its closest counterpart; the rest were removed or added.
 
     The most alike pair anchors the split and both sides of it are paired the same way
@@ -249,7 +360,7 @@ def _pair_blocks(old: list[Block], new: list[Block]):
     not get diffed against it.
     """
     if len(old) * len(new) > MAX_PAIR_SEARCH:
-        yield from _pair_in_order(old, new)
+        yield from _pair_in_order(old, new, work)
         return
     best, best_i, best_j = PAIR_CUTOFF, None, None
     matcher = SequenceMatcher(autojunk=False)
@@ -257,25 +368,22 @@ def _pair_blocks(old: list[Block], new: list[Block]):
         matcher.set_seq2(after.text)
         for i, before in enumerate(old):
             matcher.set_seq1(before.text)
-            # The cheap upper bounds first: most pairs are ruled out without a full match.
-            if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
-                continue
-            if (ratio := matcher.ratio()) > best:
+            if (ratio := _likeness(matcher, best, work)) > best:
                 best, best_i, best_j = ratio, i, j
     if best_i is None:
         yield from ((before, None) for before in old)
         yield from ((None, after) for after in new)
         return
-    yield from _pair_blocks(old[:best_i], new[:best_j])
+    yield from _pair_blocks(old[:best_i], new[:best_j], work)
     yield old[best_i], new[best_j]
-    yield from _pair_blocks(old[best_i + 1 :], new[best_j + 1 :])
+    yield from _pair_blocks(old[best_i + 1 :], new[best_j + 1 :], work)
 
 
-def _pair_in_order(old: list[Block], new: list[Block]):
+def _pair_in_order(old: list[Block], new: list[Block], work: Work):
     """Walk both lists together, looking a few blocks ahead for each block's partner."""
     i = j = 0
     while i < len(old) and j < len(new):
-        skip = _nearest_partner(old, new, i, j)
+        skip = _nearest_partner(old, new, i, j, work)
         if skip is None:
             yield old[i], None
             yield None, new[j]
@@ -290,29 +398,44 @@ def _pair_in_order(old: list[Block], new: list[Block]):
     yield from ((None, after) for after in new[j:])
 
 
-def _nearest_partner(old: list[Block], new: list[Block], i: int, j: int) -> tuple[int, int] | None:
+def _nearest_partner(
+    old: list[Block], new: list[Block], i: int, j: int, work: Work
+) -> tuple[int, int] | None:
     """How many blocks to skip on each side to reach a similar pair, fewest skipped first."""
     for distance in range(LOOKAHEAD + 1):
         for skip_old in range(distance + 1):
             skip_new = distance - skip_old
             if i + skip_old >= len(old) or j + skip_new >= len(new):
                 continue
-            if _similar(old[i + skip_old], new[j + skip_new]):
+            before, after = old[i + skip_old], new[j + skip_new]
+            matcher = SequenceMatcher(None, before.text, after.text, autojunk=False)
+            if _likeness(matcher, PAIR_CUTOFF, work) > PAIR_CUTOFF:
                 return skip_old, skip_new
     return None
 
 
-def _similar(before: Block, after: Block) -> bool:
-    matcher = SequenceMatcher(None, before.text, after.text, autojunk=False)
+def _likeness(matcher: SequenceMatcher, floor: float, work: Work) -> float:
+    """The matcher's ratio when it may be over `floor` (else 0). Past the work's bounds, a
+    cheaper lower bound: the share of characters in the shared opening and ending, or in the
+    sentences both have, whichever is larger."""
     # The cheap upper bounds first: most unrelated pairs are ruled out without a full match.
-    return (
-        matcher.real_quick_ratio() > PAIR_CUTOFF
-        and matcher.quick_ratio() > PAIR_CUTOFF
-        and matcher.ratio() > PAIR_CUTOFF
+    if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
+        return 0.0
+    old, new = matcher.a, matcher.b
+    if work.allows(old, new):
+        return matcher.ratio()
+    head = _shared_opening(old, new)
+    ends = head + _shared_opening(old[head:][::-1], new[head:][::-1])
+    old_sentences, new_sentences = _sentences(old), _sentences(new)
+    in_sentences = sum(
+        len(sentence)
+        for i, _, size in SequenceMatcher(None, old_sentences, new_sentences).get_matching_blocks()
+        for sentence in old_sentences[i : i + size]
     )
+    return 2 * max(ends, in_sentences) / (len(old) + len(new))
 
 
-def _render_block(before: Block | None, after: Block | None) -> str:
+def _render_block(before: Block | None, after: Block | None, work: Work) -> str:
     if before is None:
         return f'<p class="diff-added">{_kind_mark(after.kind)}<ins>{escape(after.text)}</ins></p>'
     if after is None:
@@ -323,7 +446,7 @@ def _render_block(before: Block | None, after: Block | None) -> str:
         mark = _kind_mark(after.kind)
     else:
         mark = f'<span class="diff-kind">〔{before.kind}→{after.kind}〕</span>'
-    changes = _render(_char_segments(before.text, after.text))
+    changes = _render(_char_segments(before.text, after.text, work))
     return f'<p class="diff-changed">{mark}{changes}</p>'
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.html import escape
 
 from articles import services
-from articles.models import Article, PrintPage, Section
+from articles.models import BODY_MAX_CHARS, Article, PrintPage, Section, body_length
 from regions.suggest import suggest
 
 
@@ -58,7 +58,14 @@ def print_page_import(
     if section is None:
         raise printpage.PrintPageError("还没有任何栏目：请先在后台建一个栏目。")
     stories = []
-    for story in parsed.stories:
+    for number, story in enumerate(parsed.stories, start=1):
+        body = "\n".join(f"<{kind}>{escape(text)}</{kind}>" for kind, text in story.blocks)
+        if (length := body_length(body)) > BODY_MAX_CHARS:
+            # Most likely a story whose opener the parser missed ran on into the next ones.
+            raise printpage.PrintPageError(
+                f"第 {number} 篇稿件正文过长：{length} 字，上限 {BODY_MAX_CHARS} 字，这一版没有导入；"
+                "请检查版面里每篇稿件的开头（本报讯、□ 记者名……）是否完整。"
+            )
         found = suggest(f"{story.headline}\n{story.text}")
         stories.append(
             {
@@ -70,6 +77,7 @@ def print_page_import(
                 "regions": "、".join(r.name for r in found.regions),
                 "themes": "、".join(t.name for t in found.themes),
                 "found": found,
+                "body": body,
             }
         )
     report = ImportReport(
@@ -88,12 +96,11 @@ def print_page_import(
         )
         for item in stories:
             story = item["story"]
-            body = "\n".join(f"<{kind}>{escape(text)}</{kind}>" for kind, text in story.blocks)
             article = services.article_create(
                 headline=story.headline[:120],
                 kicker=story.kicker[:120],
                 section=section,
-                body=body,
+                body=item["body"],
                 source_line=story.source_line,
                 dateline=story.dateline,
                 # A name printed twice in one opener is one byline (dict keeps the order).

@@ -5,7 +5,15 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.html import clean_body
-from articles.models import Article, Author, Byline, TaggedArticle, WorkflowEvent
+from articles.models import (
+    BODY_MAX_CHARS,
+    Article,
+    Author,
+    Byline,
+    TaggedArticle,
+    WorkflowEvent,
+    body_length,
+)
 from articles.slugs import pinyin_slug
 
 from .base import TransitionRefused, apply_changes, locked, record_step
@@ -33,6 +41,10 @@ def article_restore_version(*, article: Article, version, user) -> Article:
     ]
     changes = {name: data.get(name, "") for name in TEXT_FIELDS}
     changes["body"] = clean_body(changes["body"])
+    if (length := body_length(changes["body"])) > BODY_MAX_CHARS:
+        raise TransitionRefused(
+            f"这个版本的正文过长：{length} 字，上限 {BODY_MAX_CHARS} 字，不能恢复；请拆分为多篇稿件。"
+        )
     changes["slug"] = changes["slug"] or pinyin_slug(changes["headline"])
     if data.get("section_id"):
         changes["section_id"] = data["section_id"]

@@ -2,12 +2,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article
+from articles.models import BODY_MAX_CHARS, Article, body_length
 from regions.models import Region, Theme
-from tests.articles.desk import new_article_form
+from tests.articles.desk import change_form, new_article_form, stored
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,52 @@ def test_tag_autocomplete_finds_a_matching_tag(client, editor, story):
         {"term": "商", "app_label": "articles", "model_name": "article", "field_name": "tags"},
     )
     assert [result["text"] for result in response.json()["results"]] == ["商标"]
+
+
+def long_body(chars: int) -> str:
+    """A body of `chars` characters of text, in paragraphs of 100 (markup and spaces aside)."""
+    sentence = "京津冀三地协同推进产业转移和公共服务共建共享，"  # 23 characters
+    text = (sentence * (chars // len(sentence) + 1))[:chars]
+    return "".join(f"<p>{text[at : at + 100]}</p>\n" for at in range(0, chars, 100))
+
+
+def test_adding_a_body_over_the_limit_is_refused_on_the_field(client, editor):
+    """A body of 50,001 characters comes back as the body's own error, and nothing is saved."""
+    data = add_form(make_section(), make_author(name="雷嘉"), body=long_body(BODY_MAX_CHARS + 1))
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [
+        "正文过长：50001 字，上限 50000 字；请拆分为多篇稿件。"
+    ]
+    assert "正文过长：50001 字" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_body_at_the_limit_is_saved(client, editor):
+    """Exactly 50,000 characters of text (tags and line breaks not counted) is accepted."""
+    body = long_body(BODY_MAX_CHARS)
+    data = add_form(make_section(), make_author(name="雷嘉"), body=body)
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    assert body_length(Article.objects.get().body) == BODY_MAX_CHARS
+
+
+def test_editing_a_body_over_the_limit_keeps_the_stored_version(client, editor, story):
+    """Pasting 120,000 characters into a story answers with the field error, promptly, and
+    the story keeps its body and lock version."""
+    before = stored(story)
+    data = change_form(story, body=long_body(120_000))
+    response = client.post(reverse("admin:articles_article_change", args=[story.pk]), data)
+    assert response.status_code == 200
+    assert (
+        "正文过长：120000 字，上限 50000 字" in response.context["adminform"].form.errors["body"][0]
+    )
+    assert stored(story) == before
+
+
+def test_services_refuse_a_body_over_the_limit_too(story):
+    """article_create's full_clean applies the same check, with its code."""
+    with pytest.raises(ValidationError) as error:
+        services.article_create(
+            headline="超长稿件", section=story.section, body=long_body(BODY_MAX_CHARS + 1)
+        )
+    assert error.value.error_dict["body"][0].code == "body_too_long"

@@ -1,5 +1,12 @@
 from datetime import datetime
+from difflib import SequenceMatcher
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from articles.demo import content
+from articles.desk import diff
 from articles.desk.diff import FIELDS, FieldDiff, diff_article_versions
 
 HEADLINE = "京津冀商标有效注册量达478.92万件"
@@ -241,3 +248,81 @@ def test_diffs_follow_field_order():
     assert [label for name, label in FIELDS if name in names] == [
         d.label for d in diff_article_versions(old, new)
     ]
+
+
+# Long bodies: the work is bounded -------------------------------------------------------
+
+
+def demo_paragraphs(chars: int) -> list[str]:
+    """The demo stories' paragraphs, numbered so that none repeats, up to `chars` characters."""
+    pool = [p for item in content.ARTICLES for p in item["body"] if not p.startswith("## ")]
+    paragraphs, total = [], 0
+    while total < chars:
+        paragraphs.append(f"（{len(paragraphs) + 1}）{pool[len(paragraphs) % len(pool)]}")
+        total += len(paragraphs[-1])
+    return paragraphs
+
+
+class CountedMatcher(SequenceMatcher):
+    """Records the size of every full character match the diff asks for."""
+
+    sizes: list[int] = []
+
+    def get_matching_blocks(self):
+        if isinstance(self.a, str):
+            CountedMatcher.sizes.append(len(self.a) * len(self.b))
+        return super().get_matching_blocks()
+
+
+@pytest.fixture
+def matches(monkeypatch) -> list[int]:
+    CountedMatcher.sizes = []
+    monkeypatch.setattr(diff, "SequenceMatcher", CountedMatcher)
+    return CountedMatcher.sizes
+
+
+def one_block(paragraphs: list[str]) -> str:
+    """A pasted body: one paragraph, lines broken with <br>."""
+    return "<p>" + "<br>".join(paragraphs) + "</p>"
+
+
+def test_two_long_bodies_in_one_block_show_their_changes(matches):
+    """Two 120,000-character one-paragraph bodies: every edit shown, no big character match."""
+    old = demo_paragraphs(120_000)
+    new = list(old)
+    new[100] = new[100].replace("。", "，记者了解到。", 1)
+    new[500] = "三地有关部门表示，下一步将建立常态化会商机制。" + new[500]
+    del new[300]
+    html = only(diff_article_versions({"body": one_block(old)}, {"body": one_block(new)}), "body")
+    assert "<ins>，记者了解到</ins>" in html
+    assert "<ins>三地有关部门表示，下一步将建立常态化会商机制。</ins>" in html
+    assert f"<del>{old[300][:20]}" in html or f"<del> {old[300][:20]}" in html
+    assert len(html) < 5_000  # the unchanged text is elided, not repeated
+    assert max(matches) <= diff.CHAR_DIFF_MAX_CELLS
+
+
+def test_body_edited_everywhere_stops_comparing_by_characters_when_the_work_is_spent(matches):
+    """Past DIFF_MAX_CELLS the rest is shown whole and a note says so; every block is shown."""
+    old = demo_paragraphs(120_000)
+    new = [p.replace("，", "、", 1) for p in old]
+    html = only(diff_article_versions({"body": body(*old)}, {"body": body(*new)}), "body")
+    assert html.count('<p class="diff-changed">') == sum("，" in p for p in old)
+    assert "diff-added" not in html and "diff-removed" not in html
+    assert html.endswith(f'<p class="diff-context">{diff.CUT_SHORT_NOTE}</p>')
+    assert "<del>，</del><ins>、</ins>" in html  # the first blocks still by characters
+    assert sum(matches) <= diff.DIFF_MAX_CELLS
+
+
+def test_a_long_summary_is_diffed_within_bounds(matches):
+    """A text field gets the same bound: shared opening and ending, then sentences."""
+    old = "".join(demo_paragraphs(20_000))
+    new = old[:9_000] + "（补充）" + old[9_000:]
+    html = only(diff_article_versions({"summary": old}, {"summary": new}), "summary")
+    assert "<ins>（补充）</ins>" in html
+    assert max(matches, default=0) <= diff.CHAR_DIFF_MAX_CELLS
+
+
+@given(st.text("京津冀。！？；\n”a ", max_size=40))
+def test_sentences_cover_the_text(text):
+    """Cutting a text into sentences loses and adds nothing."""
+    assert "".join(diff._sentences(text)) == text

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.desk import selectors
+from articles.models import Article, body_length
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,13 @@ def test_change_page_shows_one_click_buttons(admin_client):
     page = admin_client.get(reverse("admin:articles_article_change", args=[story.pk])).content
     page = page.decode()
     assert 'data-field="id_regions"' in page and 'data-text="雄安新区"' in page
+
+
+def test_a_story_longer_than_the_limit_still_gets_its_suggestions():
+    """A 120,000-character body stored before the limit: a place named once at its end counts."""
+    story = make_article(headline="协同发展综述", body="<p>综述。</p>")
+    filler = "<p>这一段叙述与具体地区无关，只是把稿件拉得很长很长。</p>" * 5_000
+    Article.objects.filter(pk=story.pk).update(body=filler + "<p>丽泽金融商务区同步推进。</p>")
+    story.refresh_from_db()
+    assert body_length(story.body) > 120_000
+    assert [r.slug for r in selectors.tagging_suggestions(story)["regions"]] == ["fengtai"]

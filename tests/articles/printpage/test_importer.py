@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from articles import printpage, services
-from articles.models import Article, Author, PrintPage
+from articles.models import BODY_MAX_CHARS, Article, Author, PrintPage
 from articles.printpage.importer import print_page_import
 from tests.factories import make_author
 
@@ -222,3 +222,14 @@ def test_size_limit_is_checked_before_reading_the_page(section):
     """A file over the limit is refused with the limit in the message."""
     with pytest.raises(printpage.PrintPageError, match="上限"):
         _import(section=section, data=b"x" * (printpage.MAX_BYTES + 1))
+
+
+def test_a_story_over_the_body_limit_stops_the_import_with_a_reason(section):
+    """A page whose story runs past BODY_MAX_CHARS (a missed opener) is refused whole."""
+    line = "京津冀三地协同推进产业转移和公共服务共建共享。\n"
+    page = "三地协同发展再提速\n本报讯 记者 张三 " + line * (BODY_MAX_CHARS // 23 + 10)
+    with pytest.raises(
+        printpage.PrintPageError, match=r"第 1 篇稿件正文过长：\d+ 字，上限 50000 字"
+    ):
+        _import(section=section, data=page.encode())
+    assert not PrintPage.objects.exists() and not Article.objects.exists()

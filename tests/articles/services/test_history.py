@@ -323,3 +323,15 @@ def test_restore_by_get_changes_nothing(client, people, edited):
     response = client.get(restore_url(article, first))
     assert response["Location"] == versions_url(article)
     assert stored(article) == before
+
+
+def test_restore_service_refuses_a_version_over_the_body_limit(people, edited):
+    """A version stored before the body limit cannot be brought back past it."""
+    article, first, _ = edited
+    first.serialized_data = first.serialized_data.replace(
+        "首批企业正式入驻。", "首批企业正式入驻。" * 6_000
+    )
+    first.save()
+    with pytest.raises(services.TransitionRefused, match="正文过长：54000 字，上限 50000 字"):
+        services.article_restore_version(article=article, version=first, user=people["editor"])
+    assert stored(article)["headline"] == SECOND_HEADLINE
