@@ -168,7 +168,7 @@ def run(sizes: list[int], args) -> None:
     from articles.desk.selectors import tagging_suggestions
     from articles.html import body_text
     from articles.models import Article, Section
-    from articles.services import history
+    from articles.services import versions as history
 
     user = get_user_model().objects.create_superuser("bench-admin", "bench@example.cn", None)
     section = Section.objects.create(name="协同发展", slug="xietong")
