@@ -87,6 +87,15 @@ def axe_source() -> Path:
     pytest.skip("no axe-core: npm install --prefix .cache/axe axe-core@4")
 
 
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Sign in to the admin on this page, as a person types it."""
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#content-main")
+
+
 def artifact(name: str) -> str:
     """A path in test-artifacts/ for a screenshot."""
     ARTIFACTS.mkdir(exist_ok=True)

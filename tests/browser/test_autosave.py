@@ -8,17 +8,9 @@ from django.contrib.auth.models import Group
 from articles.models import Article, Author, Autosave
 from tests.factories import make_article, make_section
 
-from .conftest import artifact, in_thread, watch_policy_violations
+from .conftest import artifact, in_thread, log_in, watch_policy_violations
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, base, username, password):
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content-main")
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def test_a_closed_tab_loses_nothing(gunicorn_server, new_page, reporter):
     page = new_page()
     problems = watch_policy_violations(page)
     page.clock.install()
-    _log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
+    log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
     page.goto(change)
     page.fill("#id_headline", "雄安新区三所新建学校同日开学")
     editor = page.locator(".ProseMirror[contenteditable=true]")
@@ -63,7 +55,7 @@ def test_a_closed_tab_loses_nothing(gunicorn_server, new_page, reporter):
     page.close()  # the tab closed (or the browser crashed): a new session, logged in again
     page = new_page()
     problems += watch_policy_violations(page)
-    _log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
+    log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
     page.goto(change)
     offer = page.locator(".desk-autosave__offer")
     assert "自动保存但未提交的内容" in offer.inner_text()
@@ -92,7 +84,7 @@ def test_a_new_story_draft_can_be_discarded(gunicorn_server, new_page, reporter)
     user, _ = reporter
     page = new_page()
     page.clock.install()
-    _log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
+    log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
     page.goto(gunicorn_server + "/admin/articles/article/add/")
     page.fill("#id_headline", "京津冀三地共建人才服务窗口")
     page.clock.fast_forward(31_000)
@@ -111,7 +103,7 @@ def test_nothing_typed_nothing_sent(gunicorn_server, new_page, reporter):
     story = make_article(status=Article.Status.DRAFT, authors=[(author, "reporter")], user=user)
     page = new_page()
     page.clock.install()
-    _log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
+    log_in(page, gunicorn_server, "jizhe", "mima-jizhe-2026")
     page.goto(f"{gunicorn_server}/admin/articles/article/{story.pk}/change/")
     page.wait_for_selector(".ProseMirror[contenteditable=true]")
     page.clock.fast_forward(31_000)

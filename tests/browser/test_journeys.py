@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from articles.models import Article, Author
 from tests.factories import make_article, make_author, make_section
 
-from .conftest import artifact, in_thread, watch_policy_violations
+from .conftest import artifact, in_thread, log_in, watch_policy_violations
 
 pytestmark = pytest.mark.browser
 
@@ -101,10 +101,7 @@ def _desk_user(username: str, group: str, password: str):
 
 def _log_in(page, base: str, username: str, password: str) -> None:
     page.context.clear_cookies()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    log_in(page, base, username, password)
     page.wait_for_url(base + "/admin/")
 
 

@@ -8,17 +8,9 @@ from django.contrib.auth.models import Group
 from articles.models import Article
 from tests.factories import make_article, make_author
 
-from .conftest import artifact, watch_policy_violations
+from .conftest import artifact, log_in, watch_policy_violations
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, base, username, password):
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content-main")
 
 
 def test_two_editors_on_one_story_see_each_other(gunicorn_server, new_page):
@@ -39,13 +31,13 @@ def test_two_editors_on_one_story_see_each_other(gunicorn_server, new_page):
     first = new_page()
     first_problems = watch_policy_violations(first)
     first.clock.install()
-    _log_in(first, gunicorn_server, "bianji", "mima-bianji-2026")
+    log_in(first, gunicorn_server, "bianji", "mima-bianji-2026")
     first.goto(change)
     assert first.locator("#desk-presence").is_hidden()
 
     second = new_page()
     second_problems = watch_policy_violations(second)
-    _log_in(second, gunicorn_server, "zhuban", "mima-zhuban-2026")
+    log_in(second, gunicorn_server, "zhuban", "mima-zhuban-2026")
     second.goto(change)
     notice = second.locator("#desk-presence")
     assert notice.is_visible()
@@ -81,8 +73,8 @@ def test_two_editors_saving_one_story_keep_both_edits(gunicorn_server, new_page)
         watch_policy_violations(first),
         watch_policy_violations(second),
     )
-    _log_in(first, gunicorn_server, "bianji", "mima-bianji-2026")
-    _log_in(second, gunicorn_server, "zhuban", "mima-zhuban-2026")
+    log_in(first, gunicorn_server, "bianji", "mima-bianji-2026")
+    log_in(second, gunicorn_server, "zhuban", "mima-zhuban-2026")
     first.goto(change)
     second.goto(change)
     assert "编辑 bianji" in second.locator("#desk-presence").inner_text()
