@@ -448,3 +448,26 @@ def test_a_forged_pending_image_is_refused(editors, story):
     response = post(as_user(editors[0]), story, form | {"pending_lead_image": "../settings.py"})
     assert response.status_code == 200
     assert "题图的临时文件已失效" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "word"),
+    [("region", "aliases", "协作样板片区"), ("theme", "keywords", "协作成果清单")],
+)
+def test_a_new_alias_or_keyword_rebuilds_the_filed_stories_search_entries(
+    editors, filed_story, kind, field, word
+):
+    """An alias or keyword is a word of the search dictionary: saving one in its admin re-indexes
+    the stories filed under it with the new dictionary, and their list's ETag changes."""
+    from articles.models import SearchEntry
+
+    obj = filed_story.regions.get() if kind == "region" else filed_story.themes.get()
+    url = reverse(f"admin:regions_{kind}_change", args=[obj.pk])
+    reader = Client()
+    etag_before = reader.get(obj.get_absolute_url())["ETag"]
+    before = SearchEntry.objects.get(article=filed_story).dictionary
+
+    _admin_post(as_user(editors[2]), url, obj, **{field: f"{getattr(obj, field)}\n{word}"})
+
+    assert SearchEntry.objects.get(article=filed_story).dictionary != before
+    assert reader.get(obj.get_absolute_url())["ETag"] != etag_before
