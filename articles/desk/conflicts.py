@@ -76,6 +76,8 @@ def conflict_form_data(request, conflict):
     """The POST to show again: the merge's values, the user's own where both changed, and the
     version merged with, so the next save writes only what the user changed or resolved."""
     data = request.POST.copy()
+    if conflict.result is None:
+        return data  # saves kept racing: the same form, merged again on the next save
     state = conflict.result.state
     current: Article = conflict.current
     for name in (*TEXT_INPUTS, "lead_image_caption", "lead_image_credit"):

@@ -71,6 +71,11 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("opened_version") is None:
             raise forms.ValidationError("表单缺少版本号，请重新打开稿件再编辑。", code="no_version")
+        if self.conflict is not None and not self.conflict.conflicts:
+            raise forms.ValidationError(
+                "保存的同时别人也在保存这篇稿件，这次保存没有生效；请再次保存，两边的修改会合并。",
+                code="edit_race",
+            )
         if self.conflict is not None:
             current = self.conflict.current
             who = current.updated_by.get_username() if current.updated_by else "其他人"

@@ -471,3 +471,22 @@ def test_a_new_alias_or_keyword_rebuilds_the_filed_stories_search_entries(
 
     assert SearchEntry.objects.get(article=filed_story).dictionary != before
     assert reader.get(obj.get_absolute_url())["ETag"] != etag_before
+
+
+def test_a_save_that_keeps_losing_the_race_asks_to_save_again(editors, story, monkeypatch):
+    """When every attempt met another save at the same instant, nothing is written and the
+    same form comes back, still at the version it was opened at, asking for one more save."""
+    from articles.services import editing
+
+    client = as_user(editors[0])
+    form = open_form(client, story) | {"deck": "仍然是我的副题"}
+    monkeypatch.setattr(editing, "SAVE_ATTEMPTS", 0)
+
+    response = post(client, story, form)
+
+    assert response.status_code == 200
+    assert "请再次保存" in response.content.decode()
+    shown = response.context["adminform"].form.data
+    assert shown["deck"] == "仍然是我的副题"
+    assert shown["opened_version"] == str(form["opened_version"])
+    assert Article.objects.get(pk=story.pk).deck == "三地政务窗口互认材料"
