@@ -14,7 +14,8 @@ class Suggestion:
     themes: list[Theme]
 
 
-def _region_words() -> list[tuple[str, Region]]:
+def region_words() -> list[tuple[str, Region]]:
+    """(word, region) for every region name and alias, for suggestions and the print-page parser."""
     words = []
     for region in Region.objects.select_related("parent"):
         names = {region.name, region.name.split("（")[0], *region.alias_list}
@@ -65,7 +66,7 @@ def _find(text: str, words: list[tuple[str, object]]) -> dict:
 def suggest(text: str, *, min_mentions: int = 1) -> Suggestion:
     """The regions (each with the regions above it, below the 京津冀 root) and themes of `text`."""
     text = text or ""
-    hits = _find(text, _region_words())
+    hits = _find(text, region_words())
     chosen: dict[int, Region] = {}
     by_pk = {r.pk: r for r in Region.objects.all()}
     for region, mentions in hits.values():

@@ -318,7 +318,7 @@ def _split_runs(titles: list[str], stories: list[Story]) -> list[str]:
         run = title + following
         if following and len(title) <= 12 and _breaks_a_word(title, run):
             bounds, at = [], 0
-            for word in segment._segmenter().cut(run):
+            for word in segment.segmenter().cut(run):
                 at += len(word)
                 if len(title) < at < len(run) - 1:
                     bounds.append(at)
@@ -342,7 +342,7 @@ def _split_joined(title: str, stories: list[Story]) -> list[str]:
 
     whole = max(_score(title, story) for story in stories)
     best, at = (0.0, 0), 0
-    for word in segment._segmenter().cut(title):
+    for word in segment.segmenter().cut(title):
         at += len(word)
         if 6 <= at <= len(title) - 6:
             best = max(best, (_pair_score(title[:at], title[at:], stories), at))
@@ -356,7 +356,7 @@ def _breaks_a_word(title: str, run: str) -> bool:
     from articles.search import segment
 
     at = 0
-    for word in segment._segmenter().cut(run):
+    for word in segment.segmenter().cut(run):
         if at < len(title) < at + len(word):
             return True
         at += len(word)
@@ -373,9 +373,9 @@ def _pair_score(head: str, tail: str, stories: list[Story]) -> float:
             if a != b:
                 best = max(best, _score(head, first) + _score(tail, second))
     if not _PLACES:
-        from regions.suggest import _region_words
+        from regions.suggest import region_words
 
-        _PLACES.update(word for word, _ in _region_words())
+        _PLACES.update(word for word, _ in region_words())
     if any(tail.startswith(place) for place in _PLACES):
         best += 0.5
     return best

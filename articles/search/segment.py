@@ -41,7 +41,9 @@ def _split(text: str) -> list[str]:
     return [w.strip() for w in re.split(r"[\n,，、]", text or "") if w.strip()]
 
 
-def _segmenter():
+def segmenter():
+    """The jieba segmenter with the desk's words (region names and aliases, theme names and
+    keywords) in its dictionary, loaded once per process; the print-page parser uses it too."""
     if _state["jieba"] is None:
         with _lock:
             if _state["jieba"] is None:
@@ -64,7 +66,7 @@ def reset() -> None:
 
 def fingerprint() -> str:
     """Identifies the dictionary the index was built with; a change means re-index."""
-    _segmenter()
+    segmenter()
     return _state["fingerprint"]
 
 
@@ -91,7 +93,7 @@ def _desk_words_inside(token: str) -> list[str]:
 def document_words(text: str) -> list[str]:
     """Every search-mode word of a document, in order (duplicates kept: they count for rank)."""
     out = []
-    for token in _segmenter().cut_for_search(normalise(text)):
+    for token in segmenter().cut_for_search(normalise(text)):
         if _is_word(token) and len(token.encode()) < 2048:  # PostgreSQL's longest lexeme
             out.append(token)
             if len(token) > 2 and HAN_CHAR.search(token):
@@ -100,7 +102,7 @@ def document_words(text: str) -> list[str]:
 
 
 def _smallest(word: str) -> list[str]:
-    tokens = [t for t in _segmenter().cut_for_search(word) if _is_word(t)]
+    tokens = [t for t in segmenter().cut_for_search(word) if _is_word(t)]
     return [
         t for t in tokens if not any(o != t and o in t and HAN_CHAR.search(o) for o in tokens)
     ] or [word]
@@ -112,10 +114,10 @@ def query_terms(text: str) -> list[str]:
     Desk words stay whole; other Chinese compounds become their smallest search-mode words;
     Latin words and numbers stay whole (ipv6, 478.92, pm2.5), as the index holds them.
     """
-    segmenter = _segmenter()
+    jieba = segmenter()
     terms: list[str] = []
     for chunk in normalise(text).split():
-        for word in segmenter.cut(chunk):
+        for word in jieba.cut(chunk):
             if not _is_word(word):
                 continue
             if word in _state["words"] or not HAN_CHAR.search(word):
