@@ -22,7 +22,6 @@ class ConflictField:
     theirs: str
     mine: str
     diff: SafeString | None  # from theirs to mine
-    is_text: bool
 
 
 def field_label(form, name: str) -> str:
@@ -44,7 +43,7 @@ def _shown(name: str, value) -> str:
 
 
 def conflict_fields(form, conflict) -> list[ConflictField]:
-    theirs = versions.article_state(conflict.current)
+    theirs = conflict.theirs
     fields = []
     for name in conflict.conflicts:
         their_value = _shown(name, theirs.values.get(name))
@@ -57,7 +56,6 @@ def conflict_fields(form, conflict) -> list[ConflictField]:
                 theirs=their_value,
                 mine=my_value,
                 diff=SafeString(diff[0].html) if diff else None,
-                is_text=name in TEXT_INPUTS,
             )
         )
     return fields

@@ -17,14 +17,22 @@ class TransitionRefused(Exception):
 class EditConflict(Exception):
     """Someone saved the article after the form was opened, changing fields the user changed
     too (`conflicts`). Nothing was written; `result` is the merge with the conflicting fields
-    as the user had them, `base` and `mine` what it was made from."""
+    as the user had them, `base`, `theirs` and `mine` what it was made from."""
 
     def __init__(
-        self, current: Article, *, conflicts=(), result=None, base=None, mine=None, base_row=None
+        self,
+        current: Article,
+        *,
+        conflicts=(),
+        result=None,
+        base=None,
+        mine=None,
+        theirs=None,
+        base_row=None,
     ):
         self.current = current
         self.conflicts = tuple(conflicts)
-        self.result, self.base, self.mine = result, base, mine
+        self.result, self.base, self.mine, self.theirs = result, base, mine, theirs
         self.base_row = base_row  # the kept version the form was opened at, if there is one
         super().__init__("稿件已被他人修改")
 

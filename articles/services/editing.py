@@ -205,6 +205,7 @@ def _save_edit(article, *, base_version, user, relations, bylines, keep_theirs) 
             result=result,
             base=base,
             mine=mine,
+            theirs=theirs,
             base_row=base_row,
         )
     state = result.state
@@ -240,9 +241,10 @@ def _save_edit(article, *, base_version, user, relations, bylines, keep_theirs) 
     if state.bylines != theirs.bylines:
         article_set_bylines(article=current, bylines=state.bylines)
     others = history.saved_by_since(current, base_row) if base_row is not None else ()
-    merged = tuple(sorted(result.theirs))
+    # Others' changes are known only against a kept base; without one nothing is claimed.
+    merged = tuple(sorted(result.theirs)) if base_row is not None else ()
     comment = "编辑保存"
-    if result.theirs:
+    if merged:
         comment += f"（与 {'、'.join(others) or '他人'} 的修改合并）"
     with reversion.create_revision():
         reversion.set_user(user)

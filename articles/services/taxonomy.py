@@ -65,19 +65,18 @@ def taxonomy_save(*, obj, changed=(), user=None):
 @transaction.atomic
 def taxonomy_delete(*, objs, user=None) -> int:
     """Delete these (stories filed under them are re-indexed and their lists move)."""
-    stories, count = set(), 0
+    stories, searched = set(), set()
     for obj in objs:
-        stories |= set(_stories(obj).values_list("pk", flat=True))
-        words = bool(SEARCHED[type(obj)])
+        filed = set(_stories(obj).values_list("pk", flat=True))
+        stories |= filed
+        if SEARCHED[type(obj)]:
+            searched |= filed
         obj.delete()
-        count += 1
-        if isinstance(obj, Region | Theme):
-            segment.reset()
-    for article in Article.objects.filter(pk__in=stories):
-        if words:
-            search.index_article(article)
     if any(isinstance(obj, Region | Theme) for obj in objs):
+        segment.reset()  # their words leave the dictionary
         coverage.rebuild()
+    for article in Article.objects.filter(pk__in=searched):
+        search.index_article(article)
     touch_listed(stories)
     pagecache.content_changed()
-    return count
+    return len(objs)
