@@ -7,11 +7,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,6 +94,68 @@ def gunicorn(*, database_url: str, settings: str = "newsroom.settings.test", **e
             proc.wait()
 
 
+VCL = ROOT / "deploy" / "varnish" / "default.vcl"
+
+
+def varnishd_path() -> str | None:
+    """Debian's varnishd (in /usr/sbin, which a user's PATH may lack), if installed."""
+    return shutil.which("varnishd", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+
+
+def vcl_for(backend: str) -> str:
+    """The shipped VCL with its backend's host and port set to those of `backend` (a URL)."""
+    parts = urlsplit(backend)
+    text = VCL.read_text()
+    for old, new in [
+        ('.host = "127.0.0.1";', f'.host = "{parts.hostname}";'),
+        ('.port = "8000";', f'.port = "{parts.port}";'),
+    ]:
+        if old not in text:
+            raise RuntimeError(f"{VCL} has no {old} for the tests to fill in")
+        text = text.replace(old, new, 1)
+    return text
+
+
+@contextlib.contextmanager
+def varnish(backend: str, *, port: int | None = None):
+    """Yield the base URL of a varnishd running the shipped VCL in front of `backend`, on
+    loopback (`port`, or a free one) with its own working folder and no management port;
+    stop it afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+    # Run as root, varnishd's cache process drops to its own user, which reads from here.
+    folder.chmod(0o755)
+    (folder / "default.vcl").write_text(vcl_for(backend))
+    port = port or free_port()
+    command = [
+        varnishd_path() or "varnishd", "-F", "-f", str(folder / "default.vcl"),
+        "-a", f"127.0.0.1:{port}", "-T", "none", "-n", str(folder / "state"),
+        "-s", "malloc,64m", "-l", "4m",
+    ]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output: collections.deque[bytes] = collections.deque(maxlen=200)
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(f"{base}/healthz"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                reader.join(timeout=5)
+                text = b"".join(output).decode(errors="replace")
+                raise RuntimeError(f"varnishd did not start:\n{text[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def postgres_bin() -> Path | None:
     """Debian's PostgreSQL server programs (the newest installed), if any."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: p.parts[-3])
@@ -104,8 +168,6 @@ class OwnPostgres:
     refuses to run as root)."""
 
     def __init__(self):
-        import tempfile
-
         self.bin = postgres_bin()
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-pg-"))
