@@ -23,9 +23,11 @@ backend gunicorn {
     # gunicorn's own timeout (newsroom/gunicorn.conf.py) is 30 s.
     .first_byte_timeout = 35s;
     .between_bytes_timeout = 10s;
-    # Sick while /healthz answers 503 (the database is away): readers then get pages from
-    # grace for hours instead of errors. Host must be one of ALLOWED_HOSTS, and the
-    # X-Forwarded-Proto spares the probe production's HTTPS redirect.
+    # Sick while /healthz keeps failing (the database is away): readers then get pages from
+    # grace for hours instead of errors. Six failures of the last eight (12 s or more) make
+    # it sick, so one slow answer under load does not; three good ones make it healthy again.
+    # Host must be one of ALLOWED_HOSTS, and the X-Forwarded-Proto spares the probe
+    # production's HTTPS redirect.
     .probe = {
         .request =
             "GET /healthz HTTP/1.1"
@@ -35,7 +37,7 @@ backend gunicorn {
             "Connection: close";
         .interval = 2s;
         .timeout = 2s;
-        .window = 5;
+        .window = 8;
         .threshold = 3;
         # Healthy from the start: requests go to gunicorn while the first probes run.
         .initial = 3;
