@@ -7,13 +7,14 @@
 # which removes exactly the objects carrying one of them. The purge is a hard one: a
 # withdrawn story's page is gone at once, never served again from grace.
 #
-# Needs Debian's varnish and varnish-modules (vmod xkey). Check: varnishd -C -f default.vcl
+# Needs Debian's varnish and varnish-modules (vmods xkey and var). Check: varnishd -C -f default.vcl
 # The backend's host and port, the admin's prefix (ADMIN_URL) and the purgers' addresses
 # below are the lines to adapt to a deployment.
 
 vcl 4.1;
 
 import std;
+import var;
 import xkey;
 
 backend gunicorn {
@@ -60,6 +61,9 @@ sub vcl_recv {
             return (synth(400, "xkey-purge header missing"));
         }
         set req.http.xkey-purged = xkey.purge(req.http.xkey-purge);
+        # A page being made right now may have read the rows from before the change, and it
+        # is not in the cache yet to be purged: such a page is not kept (vcl_backend_response).
+        var.global_set("purged_at", "" + std.real(time=now));
         return (synth(200, "Purged"));
     }
 
@@ -118,8 +122,20 @@ sub vcl_hash {
     hash_data(req.http.X-Forwarded-Proto);
 }
 
+sub vcl_backend_fetch {
+    var.set_real("fetch_started", std.real(time=now));
+}
+
 sub vcl_backend_response {
     if (bereq.uncacheable) {
+        return (deliver);
+    }
+    if (std.real(var.global_get("purged_at"), 0) >= var.get_real("fetch_started")) {
+        # A purge came while this page was being made (see vcl_recv): it goes to whoever
+        # asked for it, and is fetched again for the next reader.
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.uncacheable = true;
         return (deliver);
     }
     if (beresp.status >= 500 && bereq.is_bgfetch) {
