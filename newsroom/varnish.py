@@ -34,6 +34,8 @@ def purge(tags: Iterable[str]) -> None:
     """Drop every object tagged with any of `tags` from each Varnish in `VARNISH_URLS` (none:
     nothing to do). Never raises: a Varnish that does not answer, or refuses, is one warning in
     the log, and its pages stay until their TTL runs out."""
+    if isinstance(tags, str):  # one tag, or several space-separated, not its characters
+        tags = tags.split()
     tags = list(dict.fromkeys(tag for tag in tags if tag))
     urls = settings.VARNISH_URLS
     if not tags or not urls:

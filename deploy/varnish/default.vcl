@@ -7,9 +7,10 @@
 # which removes exactly the objects carrying one of them. The purge is a hard one: a
 # withdrawn story's page is gone at once, never served again from grace.
 #
-# Needs Debian's varnish and varnish-modules (vmods xkey and var). Check: varnishd -C -f default.vcl
-# The backend's host and port, the admin's prefix (ADMIN_URL) and the purgers' addresses
-# below are the lines to adapt to a deployment.
+# Needs Debian's varnish and varnish-modules (vmods xkey and var).
+# Check it with: varnishd -C -f default.vcl
+# Lines to adapt to a deployment: the backend's host and port and its probe's Host, the
+# purgers' addresses and the admin's prefix (ADMIN_URL).
 
 vcl 4.1;
 

@@ -210,6 +210,17 @@ def test_purge_drops_exactly_the_objects_carrying_the_tag(stand_in):
     assert [len(backend.requests_for(path)) for path in paths] == [2, 2, 1, 1]
 
 
+def test_a_purge_of_one_tag_as_a_string_is_that_tag(stand_in):
+    """purge("article:7001") drops that tag's pages, as purge(["article:7001"]) does."""
+    backend, base = stand_in
+    backend.answer("/p1b/story", xkey="article:7001")
+    fetch(base, "/p1b/story")
+
+    varnish.purge("article:7001")
+
+    assert fetch(base, "/p1b/story").cache == "MISS"
+
+
 def test_a_purged_page_is_never_served_from_grace(stand_in):
     """Once purged, a withdrawn story's page is gone: the very next request gets what the
     backend says now (410), not the kept page while it is fetched again."""
