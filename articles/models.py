@@ -10,6 +10,8 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from newsroom.pagecache.tags import depends_on
+
 from .html import body_text
 from .slugs import pinyin_slug, unique_slug
 
@@ -147,6 +149,22 @@ class ArticleQuerySet(models.QuerySet):
         """Published for a time still ahead: readers see them when that time comes."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    # Narrowing to a list declares the list's tag (newsroom/pagecache/tags.py): a page made from
+    # it is made again when a story joins or leaves the list, or changes in it.
+
+    def listed(self):
+        """Every published story's list, newest first: the home page and the site's feed."""
+        depends_on("list:latest")
+        return self
+
+    def in_section(self, section):
+        depends_on(f"list:section:{section.pk}")
+        return self.filter(section=section)
+
+    def with_theme(self, theme):
+        depends_on(f"list:theme:{theme.pk}")
+        return self.filter(themes=theme)
+
     def for_listing(self):
         """What a card in any list needs, fetched in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
@@ -157,6 +175,7 @@ class ArticleQuerySet(models.QuerySet):
         """Stories tagged with the region or any region below it (EXISTS: no duplicates)."""
         from regions.models import Region
 
+        depends_on(f"list:region:{region.pk}")
         ids = Region.objects.descendant_ids(region)
         through = Article.regions.through
         return self.filter(
@@ -168,6 +187,7 @@ class ArticleQuerySet(models.QuerySet):
     def tagged(self, tag):
         """Stories carrying the tag (EXISTS, not a join: the planner may walk the newest stories
         and probe a common tag, or start from a rare tag's rows)."""
+        depends_on(f"list:tag:{tag.pk}")
         return self.filter(
             models.Exists(
                 TaggedArticle.objects.filter(content_object_id=models.OuterRef("pk"), tag=tag)
@@ -175,6 +195,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def by_author(self, author):
+        depends_on(f"list:author:{author.pk}")
         return self.filter(
             models.Exists(Byline.objects.filter(article_id=models.OuterRef("pk"), author=author))
         )

@@ -23,7 +23,8 @@ from articles.site.sitemaps import (
 )
 from regions.sitemaps import RegionSitemap, ThemeSitemap
 
-from .pagecache import whole_answer
+from .pagecache import depends_on, whole_answer
+from .pagecache.tags import EVERY_STORY, rows_unnamed
 
 LISTINGS = {
     "pages": PageSitemap,
@@ -39,6 +40,7 @@ LISTINGS = {
 def index(request):
     """Every sitemap but the news one: the listings, then the stories month by month (a month
     past 50,000 stories in several pages), each with its newest change. One grouped query."""
+    depends_on(EVERY_STORY)
     months = article_months()
     site_changed_at = newest(*(month["lastmod"] for month in months))
     entries = [(reverse("sitemap", kwargs={"section": name}), site_changed_at) for name in LISTINGS]
@@ -65,6 +67,7 @@ def index(request):
 def listing(request, section):
     if section not in LISTINGS:
         raise Http404("没有这个网站地图")
+    depends_on(EVERY_STORY)  # each listing's newest change, and which listings have stories
     return sitemap_views.sitemap(
         request, LISTINGS, section=section, template_name="sitemaps/urlset.xml"
     )
@@ -75,12 +78,14 @@ def listing(request, section):
 def articles_of_month(request, year, month):
     if not 1 <= month <= 12:
         raise Http404("没有这个月份")
-    response = sitemap_views.sitemap(
-        request,
-        {"articles": ArticleMonthSitemap(year, month)},
-        section="articles",
-        template_name="sitemaps/urlset.xml",
-    )
+    depends_on(f"list:month:{year:04d}-{month:02d}")  # as articles/cachetags.py names it
+    with rows_unnamed():
+        response = sitemap_views.sitemap(
+            request,
+            {"articles": ArticleMonthSitemap(year, month)},
+            section="articles",
+            template_name="sitemaps/urlset.xml",
+        )
     if not response.context_data["urlset"]:
         raise Http404("这个月没有发布的稿件")
     return response
@@ -89,6 +94,7 @@ def articles_of_month(request, year, month):
 @public
 @whole_answer
 def news(request):
+    depends_on("list:latest")
     return sitemap_views.sitemap(
         request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"
     )

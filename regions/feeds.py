@@ -24,4 +24,4 @@ class ThemeFeed(ArticleFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def narrow(self, articles, theme):
-        return articles.filter(themes=theme)
+        return articles.with_theme(theme)

@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from articles.site import caching
 from articles.site.views import ArticleListView, by_slug
+from newsroom.pagecache import depends_on
+from newsroom.pagecache.tags import EVERY_STORY
 
 from . import coverage, feeds, selectors
 from .models import Region, Theme
@@ -29,7 +31,7 @@ class RegionArticleListView(ArticleListView):
 
     def filter_articles(self, queryset):
         queryset = queryset.in_region(self.subject)
-        return queryset.filter(themes=self.theme) if self.theme else queryset
+        return queryset.with_theme(self.theme) if self.theme else queryset
 
     def get_trail(self):
         return [(str(r), r.get_absolute_url()) for r in [*self.subject.ancestors(), self.subject]]
@@ -59,7 +61,7 @@ class ThemeArticleListView(ArticleListView):
         return theme
 
     def filter_articles(self, queryset):
-        queryset = queryset.filter(themes=self.subject)
+        queryset = queryset.with_theme(self.subject)
         return queryset.in_region(self.region) if self.region else queryset
 
     def list_key(self) -> str:
@@ -101,6 +103,7 @@ class OverviewView(TemplateView):
             )
             for province in provinces
         ]
+        depends_on(EVERY_STORY)  # the chart counts every story
         labels, series = coverage.monthly_by_province(months=12)
         chart = coverage.province_chart(
             title="近一年京津冀三地每月稿件数",

@@ -1,5 +1,5 @@
 """Test settings with the production cache set-up: Redis from REDIS_URL for the cache, the
-readers' page and fragment caches and cached_db sessions (for gunicorn in the fault tests)."""
+readers' page and fragment caches and database sessions (for gunicorn in the fault tests)."""
 
 import os
 
@@ -12,6 +12,6 @@ CACHES = {
         "KEY_PREFIX": f"newsroom-faults-{os.getpid()}",
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = 300
 FRAGMENT_CACHE = True

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from functools import partial
+from urllib.parse import parse_qsl
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
@@ -9,10 +10,11 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
-from articles import search
+from articles import cachetags, search
 from articles.models import Article, Section
 from articles.site import caching, selectors
-from newsroom.pagecache import fragment, origin
+from newsroom.pagecache import canonical_query, depends_on, fragment, origin
+from newsroom.pagecache.tags import EVERY_STORY
 from regions.coverage import day_start
 from regions.models import Region, Theme
 
@@ -29,7 +31,7 @@ def search_view(request):
         shown = _render_search(request, form)
         return TemplateResponse(request, "articles/search.html", shown, status=400)
     shown = fragment(
-        f"search:{origin(request)}:{_canonical_query(request)}",
+        f"search:{origin(request)}:{canonical_query(request)}",
         partial(_render_search, request, form),
     )
     if shown is None:
@@ -37,13 +39,10 @@ def search_view(request):
     return TemplateResponse(request, "articles/search.html", shown)
 
 
-def _canonical_query(request) -> str:
-    """The query string with its parameters in a fixed order: one fragment per search."""
-    return urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
-
-
 def _render_search(request, form) -> dict | None:
     """The search page's main part rendered, with its title; None for a page past the end."""
+    cachetags.catalogue(Section)
+    cachetags.catalogue(Theme)
     context = {
         "form": form,
         "sections": Section.objects.all(),
@@ -64,6 +63,7 @@ def _render_search(request, form) -> dict | None:
 
 
 def _search_results(request, data: dict, query) -> dict | None:
+    depends_on(EVERY_STORY)  # any story published, edited or withdrawn may change the results
     articles = search_filters(Article.objects.published(), data)
     order = data["order"] or "rank"
     filtered = any(data[name] for name in ("section", "region", "theme", "start", "end"))
@@ -121,6 +121,8 @@ def search_filters(articles, data: dict):
 
 
 def _without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    """The search's own parameters but the page, for the links to other pages of it (others
+    a link to the search carried, ?utm_source=…, are left out)."""
+    return urlencode(
+        [(name, value) for name, value in parse_qsl(canonical_query(request)) if name != "page"]
+    )

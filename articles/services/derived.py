@@ -1,15 +1,14 @@
 """What is derived from an article and must follow every change to it: its search entry, the
 coverage counts of the days it counts on, its list validators (`updated_at`) and readers'
-cached pages. Every service that changes an article ends here, so adding a derived thing
+cached pages showing it (by its cache tags, articles/cachetags.py). Every service that changes an article ends here, so adding a derived thing
 means editing this module only."""
 
 import reversion
 from django.db.models import F
 from django.utils import timezone
 
-from articles import search
+from articles import cachetags, search
 from articles.models import Article, SearchEntry
-from newsroom import pagecache
 from regions import coverage
 
 
@@ -23,8 +22,7 @@ def article_derived_refresh(article: Article) -> None:
     )
     search.index_article(article)
     coverage.refresh_days([counted_before, article.published_at])
-    if article.status in (Article.Status.PUBLISHED, Article.Status.WITHDRAWN):
-        pagecache.content_changed()  # readers' pages (and a scheduled time) changed
+    cachetags.article_changed(article)  # readers' pages showing it, and its lists
 
 
 def touch(article_ids, *, user=None, comment: str = "") -> None:
@@ -41,10 +39,13 @@ def touch(article_ids, *, user=None, comment: str = "") -> None:
         reversion.set_comment(comment)
         for article in Article.objects.filter(pk__in=ids):
             reversion.add_to_revision(article)
+            cachetags.article_changed(article)  # it may be in other lists now
 
 
 def touch_listed(article_ids) -> None:
     """What these stories are filed under or signed by changed its name (their edit forms
     hold ids, so nothing there is stale): move updated_at, which feeds, sitemaps and the list
     validators read."""
-    Article.objects.filter(pk__in=list(article_ids)).update(updated_at=timezone.now())
+    ids = list(article_ids)
+    Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    cachetags.articles_changed(ids)

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import cachetags
 from articles.html import clean_body
 from articles.models import EDITABLE_FIELDS, Article, Author, Byline, Correction
 from articles.slugs import pinyin_slug
-from newsroom import pagecache
 from regions import coverage
 
 from . import versions as history
@@ -275,8 +275,8 @@ def articles_delete(*, articles) -> int:
     days = [article.published_at for article in articles]
     deleted = 0
     for article in articles:
+        cachetags.article_gone(article)
         article.delete()
         deleted += 1
     coverage.refresh_days(days)
-    pagecache.content_changed()
     return deleted

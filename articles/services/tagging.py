@@ -3,9 +3,8 @@
 from django.db import transaction
 from django.db.models import Count
 
-from articles import search
+from articles import cachetags, search
 from articles.models import Article, TaggedArticle
-from newsroom import pagecache
 from regions import coverage
 
 from .base import TransitionRefused
@@ -29,7 +28,6 @@ def articles_bulk_tag(
         search.index_article(article)
     if region is not None or theme is not None:
         coverage.refresh_days(article.published_at for article in articles)
-    pagecache.content_changed()
     what = region or theme or tag
     touch(
         [article.pk for article in articles],
@@ -95,10 +93,10 @@ def tags_merge(*, keep, merge, user=None) -> int:
         first.save(update_fields=["tag"])
         TaggedArticle.objects.filter(pk__in=[row.pk for row in extra]).delete()
     for tag in merge:
+        cachetags.subject_changed(tag)
         tag.delete()
     for article in Article.objects.filter(pk__in=touched):
         search.index_article(article)
-    pagecache.content_changed()
     touch(touched, user=user, comment=f"标签合并为“{keep.name}”")
     return len(touched)
 
@@ -125,6 +123,6 @@ def tag_rename(*, tag, name: str, user=None):
     tagged = list(Article.objects.filter(tags=tag))
     for article in tagged:
         search.index_article(article)
-    pagecache.content_changed()
+    cachetags.subject_changed(tag)
     touch((article.pk for article in tagged), user=user, comment=f"标签改名为“{tag.name}”")
     return tag

@@ -1,15 +1,14 @@
 """Edits to what stories are filed under and signed by — sections, authors, regions, themes,
 tags — made in their admins. Each save or delete re-indexes the stories whose search words it
-changes, moves their updated time (feeds, sitemaps and list validators read it) and starts a
-new page generation, like every other service."""
+changes, moves their updated time (feeds, sitemaps and list validators read it) and moves their
+cache tags, like every other service."""
 
 from django.db import transaction
 from taggit.models import Tag
 
-from articles import search
+from articles import cachetags, search
 from articles.models import Article, Author, Section
 from articles.search import segment
-from newsroom import pagecache
 from regions import coverage
 from regions.models import Region, Theme
 
@@ -58,7 +57,7 @@ def taxonomy_save(*, obj, changed=(), user=None):
         for article in Article.objects.filter(pk__in=stories):
             search.index_article(article)
     touch_listed(stories)
-    pagecache.content_changed()
+    cachetags.subject_changed(obj)
     return obj
 
 
@@ -71,6 +70,7 @@ def taxonomy_delete(*, objs, user=None) -> int:
         stories |= filed
         if SEARCHED[type(obj)]:
             searched |= filed
+        cachetags.subject_changed(obj)
         obj.delete()
     if any(isinstance(obj, Region | Theme) for obj in objs):
         segment.reset()  # their words leave the dictionary
@@ -78,5 +78,4 @@ def taxonomy_delete(*, objs, user=None) -> int:
     for article in Article.objects.filter(pk__in=searched):
         search.index_article(article)
     touch_listed(stories)
-    pagecache.content_changed()
     return len(objs)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from articles import cachetags
 from articles.models import Section
 from newsroom.pagecache import fragment
 
@@ -23,6 +24,7 @@ def site(request):
 
 def _navigation() -> list[dict]:
     """The sections as the header links them: plain values, cheap to keep and to read back."""
+    cachetags.catalogue(Section)
     return [
         {"name": section.name, "url": section.get_absolute_url()}
         for section in Section.objects.only("name", "slug")

@@ -81,7 +81,8 @@ class ArticleFeed(Feed):
 
     @method_decorator(caching.public)
     def __call__(self, request, *args, **kwargs):
-        subject = self.get_object(request, *args, **kwargs)
+        with pagecache.collecting() as read:
+            subject = self.get_object(request, *args, **kwargs)
         site = pagecache.origin(request)
 
         def write() -> tuple[bytes, str]:
@@ -96,7 +97,9 @@ class ArticleFeed(Feed):
 
         def render():
             # Written once per content change and kept as a fragment, like the list pages.
-            content, content_type = pagecache.fragment(f"feed:{site}{request.path}", write)
+            content, content_type = pagecache.fragment(
+                f"feed:{site}{request.path}", write, depends=read
+            )
             return HttpResponse(content, content_type=content_type)
 
         changed_at = pagecache.fragment(
@@ -106,7 +109,7 @@ class ArticleFeed(Feed):
         return caching.respond(request, changed_at=changed_at, render=render)
 
     def narrow(self, articles, subject):
-        return articles
+        return articles.listed()
 
     def items(self, subject):
         stories = self.narrow(Article.objects.published(), subject)
@@ -198,7 +201,7 @@ class SectionFeed(ArticleFeed):
         return get_object_or_404(Section, slug=slug)
 
     def narrow(self, articles, section):
-        return articles.filter(section=section)
+        return articles.in_section(section)
 
 
 class TagFeed(ArticleFeed):

@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from articles import cachetags
 from articles.models import Article, Byline, Correction, Section, TaggedArticle
 from regions.models import Region
 
@@ -86,10 +87,11 @@ def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
 def home_sections(*, per_section: int = 4) -> list[tuple[Section, list[Article]]]:
     """Each section with its latest stories: one query per section, none per story."""
     blocks = []
+    cachetags.catalogue(Section)
     for section in Section.objects.all():
         stories = list(
             Article.objects.published()
-            .filter(section=section)
+            .in_section(section)
             .only("pk", "headline", "slug", "published_at", "created_at", "summary")[:per_section]
         )
         if stories:
@@ -99,11 +101,13 @@ def home_sections(*, per_section: int = 4) -> list[tuple[Section, list[Article]]
 
 def region_choices() -> list[Region]:
     """Provinces, each followed by its cities and new areas: the search form's region list."""
+    cachetags.catalogue(Region)
     return Region.objects.provinces_with_cities()
 
 
 def region_strip() -> list[Region]:
     """The provinces and the new areas a reader is most likely to follow."""
+    cachetags.catalogue(Region)
     return list(
         Region.objects.filter(kind__in=[Region.Kind.PROVINCE, Region.Kind.NEW_AREA]).order_by(
             "kind", "sort_order", "pk"

@@ -17,7 +17,7 @@ from articles.site import caching, feeds, selectors, structured
 from articles.site.pagination import CappedPaginator
 from articles.site.previews import active_link_for_token
 from articles.templatetags.metadata import ld_json_blocks
-from newsroom.pagecache import fragment, origin
+from newsroom.pagecache import collecting, fragment, origin
 
 
 @method_decorator(caching.public, name="dispatch")
@@ -27,7 +27,9 @@ class HomeView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         render = partial(super().get, request, *args, **kwargs)
-        changed_at = fragment("home-changed", caching.list_changed_at)
+        changed_at = fragment(
+            "home-changed", partial(caching.list_changed_at, lambda articles: articles.listed())
+        )
         return caching.respond(request, changed_at=changed_at, render=render)
 
     def get_context_data(self, **kwargs):
@@ -38,7 +40,7 @@ class HomeView(TemplateView):
 
     def render_parts(self) -> dict:
         """The page's stories and blocks, rendered (kept as a fragment until content changes)."""
-        stories = list(Article.objects.published().for_listing()[: self.latest_count + 1])
+        stories = list(Article.objects.published().listed().for_listing()[: self.latest_count + 1])
         context = {
             "lead": stories[0] if stories else None,
             "latest": stories[1:],
@@ -66,14 +68,16 @@ def render_article(request, article: Article, *, preview_banner: str = ""):
     return response
 
 
-def article_context(request, article: Article, *, for_readers: bool = False) -> dict:
+def article_context(request, article: Article, *, for_readers: bool = False, read=()) -> dict:
     """The article page's context: the story with its related stories and share tags rendered
     (`parts`), its JSON-LD and feed links. For readers the parts come from the fragment cache
-    until content changes; a preview renders them afresh."""
+    until what they show changes (`read`: the tags of reading the story); a preview renders
+    them afresh."""
     if for_readers:
         parts = fragment(
             f"article-page:{article.pk}:{origin(request)}",
             lambda: article_parts(request, article),
+            depends=read,
         )
     else:
         parts = article_parts(request, article)
@@ -122,9 +126,11 @@ class ArticleDetailView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         pk = kwargs["pk"]
-        self.article = fragment(f"article:{pk}", lambda: selectors.article_for_reader(pk))
+        with collecting() as read:
+            self.article = fragment(f"article:{pk}", lambda: selectors.article_for_reader(pk))
         if self.article is None:
             return withdrawn_or_404(request, kwargs["pk"])
+        self.article_read = frozenset(read)
         canonical = self.article.get_absolute_url()
         if escape_uri_path(request.path) != canonical:
             return redirect(canonical, permanent=True)
@@ -132,7 +138,9 @@ class ArticleDetailView(TemplateView):
         return caching.respond(request, changed_at=self.article.modified_at, render=render)
 
     def get_context_data(self, **kwargs):
-        context = article_context(self.request, self.article, for_readers=True)
+        context = article_context(
+            self.request, self.article, for_readers=True, read=self.article_read
+        )
         return super().get_context_data(**context, **kwargs)
 
 
@@ -178,7 +186,8 @@ class ArticleListView(TemplateView):
         return f"{self.list_kind}:{self.subject.pk}"
 
     def get(self, request, *args, **kwargs):
-        self.subject = self.get_subject()
+        with collecting() as read:
+            self.subject = self.get_subject()
         number = request.GET.get("page") or "1"
         if number != "last" and not (number.isascii() and number.isdigit()):
             raise Http404("没有这一页")
@@ -191,6 +200,7 @@ class ArticleListView(TemplateView):
             self.listing = fragment(
                 f"list:{self.list_key()}:{number}:{origin(request)}",
                 partial(self.render_listing, number),
+                depends=read,
             )
             if self.listing is None:
                 raise Http404("没有这一页")
@@ -291,7 +301,7 @@ class SectionArticleListView(ArticleListView):
         return by_slug(Section.objects.all(), self.kwargs["slug"])
 
     def filter_articles(self, queryset):
-        return queryset.filter(section=self.subject)
+        return queryset.in_section(self.subject)
 
 
 class TagArticleListView(ArticleListView):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "regions",
     "articles",
+    "newsroom.pagecache.apps.PageCacheConfig",
 ]
 
 MIDDLEWARE = [
@@ -61,8 +62,9 @@ MIDDLEWARE = [
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RejectNulInPath",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsroom.pagecache.PageCacheMiddleware",
+    # Before the page cache: a page made from a replica records the replica's clock.
     "newsroom.replicas.ReplicaMiddleware",
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,19 +148,48 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            # A hung or unreachable Redis costs one short wait, not gunicorn's timeout; then the
+            # page cache leaves it alone for CACHE_RETRY_SECONDS (newsroom/pagecache/store.py).
+            "OPTIONS": {
+                "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(env("REDIS_TIMEOUT", "0.25")),
+            },
         }
     }
-    # Sessions in Redis too (written through to the database), so app servers keep nothing.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Whole readers' pages in the cache for this many seconds (newsroom/pagecache.py); emptied the
-# moment content changes. It needs a cache every worker shares, so it is off without Redis.
-PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
-# Costly parts of readers' pages kept in the same shared cache, emptied the same way.
-FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", bool(REDIS_URL))
-# How many fragments each worker keeps in its own memory besides Redis (0: none).
-FRAGMENT_LOCAL_ENTRIES = int(env("FRAGMENT_LOCAL_ENTRIES", "200"))
+CACHE_RETRY_SECONDS = float(env("CACHE_RETRY_SECONDS", "5"))
+# Sessions in the database: staff keep signing in and working while Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Readers' pages and their costly parts, cached by what they are made from and checked against
+# the database before use (newsroom/pagecache/): each worker keeps the ones it used last in its
+# memory, and with Redis every worker shares them. Safe without Redis too (SQLite included).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", True)
+# How many entries (pages and fragments) each worker keeps in its own memory, and how long.
+PAGE_CACHE_LOCAL_ENTRIES = int(env("PAGE_CACHE_LOCAL_ENTRIES", "1000"))
+PAGE_CACHE_LOCAL_SECONDS = int(env("PAGE_CACHE_LOCAL_SECONDS", "300"))
+# The query parameters readers' pages read; a cached page is kept under these only, in this
+# order, so ?utm_source=… and other additions share the page without them.
+PAGE_CACHE_PARAMETERS = (
+    "page",
+    "p",
+    "q",
+    "section",
+    "region",
+    "theme",
+    "author",
+    "tag",
+    "start",
+    "end",
+    "order",
+)
+# What knows which stories go live when, for the page cache's schedule.
+PAGE_CACHE_CONTENT = "articles.cachetags"
+# Varnish servers in front (deploy/varnish/default.vcl), purged by tag after each change.
+VARNISH_URLS = env_list("VARNISH_URLS")
+VARNISH_TIMEOUT = float(env("VARNISH_TIMEOUT", "0.5"))
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses every attempt, right or wrong, while an account is locked out.

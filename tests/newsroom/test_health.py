@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_ok(client):
     """With the database answering, /healthz is 200 with both checks ok."""
     response = client.get("/healthz")
-    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok"})
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": "ok", "cache": "off"},
+    )
 
 
 def test_healthz_is_never_cached(client):
