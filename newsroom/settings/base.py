@@ -285,9 +285,3 @@ SERIALIZATION_MODULES = {"deskjson": "newsroom.backup_format"}
 
 # Seconds that browsers and a CDN may keep a public page, feed or sitemap (Cache-Control).
 READER_CACHE_SECONDS = int(env("READER_CACHE_SECONDS", "60"))
-
-# Varnish servers in front (deploy/varnish/default.vcl), purged by tag after each change
-# (newsroom/varnish.py): comma-separated, e.g. http://127.0.0.1:6081; empty: none.
-VARNISH_URLS = env_list("VARNISH_URLS")
-# Seconds a purge waits for one Varnish before trying again (twice) and giving up.
-VARNISH_TIMEOUT = float(env("VARNISH_TIMEOUT", "0.5"))
