@@ -95,6 +95,10 @@ def gunicorn(*, database_url: str, settings: str = "newsroom.settings.test", **e
 
 
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
+# As README "Behind Varnish" starts it: room for long tag headers (a feed of many stories).
+VARNISH_PARAMETERS = [
+    "-p", "http_resp_hdr_len=32k", "-p", "http_resp_size=64k", "-p", "workspace_backend=128k",
+]  # fmt: skip
 
 
 def varnishd_path() -> str | None:
@@ -129,7 +133,7 @@ def varnish(backend: str, *, port: int | None = None):
     command = [
         varnishd_path() or "varnishd", "-F", "-f", str(folder / "default.vcl"),
         "-a", f"127.0.0.1:{port}", "-T", "none", "-n", str(folder / "state"),
-        "-s", "malloc,64m", "-l", "4m",
+        "-s", "malloc,64m", "-l", "4m", *VARNISH_PARAMETERS,
     ]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output: collections.deque[bytes] = collections.deque(maxlen=200)

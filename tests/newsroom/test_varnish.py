@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Correction
@@ -28,10 +30,6 @@ from newsroom import varnish
 from tests.factories import make_article, make_section
 from tests.servers import VCL, database_url, free_port, gunicorn, varnishd_path
 from tests.servers import varnish as varnish_server
-
-# The services' purges and the app's tags (xkey on every reader's answer) come from the page
-# cache's rewrite; until they are there, the tests of publishing through Varnish fail.
-needs_tags = pytest.mark.xfail(reason="needs tagged responses", strict=False)
 
 
 def _require_varnishd() -> None:
@@ -272,6 +270,23 @@ def test_a_purge_of_more_tags_than_one_header_holds_goes_in_batches(stand_in):
     varnish.purge(tags)
 
     assert [fetch(base, path).cache for path in ("/p3/first", "/p3/last")] == ["MISS", "MISS"]
+
+
+def test_an_answer_with_a_long_list_of_tags_is_kept_and_purged(stand_in):
+    """A page naming a thousand things (13 KB of tags, three times over: xkey, Surrogate-Key,
+    Cache-Tag) is kept, and goes with any one of its tags."""
+    backend, base = stand_in
+    tags = [f"tag:{800000 + n}" for n in range(1000)]
+    backend.answer(
+        "/p3b/feed", xkey=" ".join(tags), Surrogate_Key=" ".join(tags), Cache_Tag=",".join(tags)
+    )
+    fetch(base, "/p3b/feed")
+    answer = fetch(base, "/p3b/feed")
+    assert (answer.status, answer.cache) == (200, "HIT")
+
+    varnish.purge([tags[-1]])
+
+    assert fetch(base, "/p3b/feed").cache == "MISS"
 
 
 def test_a_purge_from_outside_the_purgers_acl_is_refused(stand_in):
@@ -584,7 +599,6 @@ def test_junk_parameters_share_one_object(site):
     assert fetch(site, "/").cache == "HIT"
 
 
-@needs_tags
 def test_readers_pages_carry_their_tags(site):
     """Each reader's answer names what it was made from (seen with X-Cache-Debug)."""
     article = make_article()
@@ -595,7 +609,6 @@ def test_readers_pages_carry_their_tags(site):
     assert answer.headers["Cache-Tag"].split(",") == tags
 
 
-@needs_tags
 def test_a_published_story_is_on_the_cached_pages_at_once(site, chief):
     """The home page, the section and the feed, all kept by Varnish, show a story the moment
     the duty editor publishes it."""
@@ -615,7 +628,29 @@ def test_a_published_story_is_on_the_cached_pages_at_once(site, chief):
         assert "京津冀协同发展新稿件" in fetch(site, path).body, path
 
 
-@needs_tags
+@pytest.mark.xfail(
+    reason="a scheduled time passing is acted on only by a request reaching the page cache, "
+    "and Varnish answers them all: needs /healthz (probed every 2 s) to read the clock, or "
+    "s-maxage up to the next scheduled time",
+    strict=False,
+)
+def test_a_scheduled_story_is_on_the_cached_home_page_when_its_time_comes(site, chief):
+    """A story scheduled a few seconds ahead is on the home page Varnish keeps within a few
+    seconds of its time, with nobody touching the desk meanwhile."""
+    make_article()
+    waiting = make_article(headline="定时发布的稿件", status=Article.Status.APPROVED)
+    services.article_publish(article=waiting, user=chief, at=timezone.now() + timedelta(seconds=3))
+    fetch(site, "/")
+    home = fetch(site, "/")
+    assert home.cache == "HIT" and "定时发布的稿件" not in home.body
+
+    deadline = time.monotonic() + 15
+    while "定时发布的稿件" not in home.body and time.monotonic() < deadline:
+        time.sleep(0.5)
+        home = fetch(site, "/")
+    assert "定时发布的稿件" in home.body
+
+
 def test_a_withdrawn_story_is_410_at_once(site, chief):
     """Withdrawn: its page answers 410 at the very next request (not from grace), and it is
     off the cached home page."""
@@ -630,15 +665,18 @@ def test_a_withdrawn_story_is_410_at_once(site, chief):
     assert "将被撤回的稿件" not in fetch(site, "/").body
 
 
-@needs_tags
 def test_a_correction_is_on_the_cached_page_at_once(site, chief):
-    """A correction shows on the story's cached page at the next request."""
-    article = make_article()
-    fetch(site, article.get_absolute_url())
-    assert fetch(site, article.get_absolute_url()).cache == "HIT"
+    """A correction shows on the story's cached page at the next request; an unrelated
+    story's page stays in the cache."""
+    article = make_article(section=make_section())
+    other = make_article(section=make_section(), regions=["fengtai"])
+    for path in (article.get_absolute_url(), other.get_absolute_url()):
+        fetch(site, path)
+        assert fetch(site, path).cache == "HIT"
 
     services.article_correct(
         article=article, user=chief, kind=Correction.Kind.CORRECTION, text="更正：数字有误。"
     )
 
     assert "更正：数字有误。" in fetch(site, article.get_absolute_url()).body
+    assert fetch(site, other.get_absolute_url()).cache == "HIT"
