@@ -321,8 +321,20 @@ end
 """
 
 
-def wrk(url: str, *, seconds: float, args, headers=(), count: int = 0, workdir=None) -> dict:
-    """One wrk run for `seconds`, or (`count`) until that many requests are answered."""
+def wrk(
+    url: str,
+    *,
+    seconds: float,
+    args,
+    headers=(),
+    count: int = 0,
+    workdir=None,
+    script: Path | None = None,
+    script_args=(),
+) -> dict:
+    """One wrk run for `seconds`, or (`count`) until that many requests are answered. Without
+    `count`, a Lua `script` (given `script_args`) may drive the run; what wrk and the script
+    printed is then returned as "output"."""
     seconds = max(1, round(seconds))
     command = [
         "wrk",
@@ -335,13 +347,17 @@ def wrk(url: str, *, seconds: float, args, headers=(), count: int = 0, workdir=N
     for header in headers:
         command += ["--header", header]
     if not count:
-        result = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+        if script is not None:
+            command += ["--script", str(script), url, "--", *map(str, script_args)]
+        else:
+            command.append(url)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         output, returncode = result.stdout + result.stderr, result.returncode
     else:
-        script = Path(workdir) / "count.lua"
-        script.write_text(COUNTING_SCRIPT)
+        counting = Path(workdir) / "count.lua"
+        counting.write_text(COUNTING_SCRIPT)
         per_thread = -(-count // args.threads)
-        command += ["--script", str(script), url, "--", str(per_thread)]
+        command += ["--script", str(counting), url, "--", str(per_thread)]
         proc = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -358,7 +374,11 @@ def wrk(url: str, *, seconds: float, args, headers=(), count: int = 0, workdir=N
                 proc.wait()
     if returncode != 0:
         raise Abort(f"wrk 失败：{output.strip().splitlines()[-1:]}")
-    return {**parse_wrk(output), "seconds": seconds}
+    return {
+        **parse_wrk(output),
+        "seconds": seconds,
+        **({"output": output} if script and not count else {}),
+    }
 
 
 # --- Django in this process -------------------------------------------------------------------
@@ -684,6 +704,14 @@ def measure(page: Page, server: Server, args, headers=(), *, probe: bool = True)
         page.busy_after_s = max(page.busy_after_s, wait_until_idle(server))
     page.peak_kb = peak_kb(server.master)
     page.ceiling_rps = statistics.median(probes) if probes else 0.0
+
+
+def count_logged_errors(log: Path) -> int:
+    """Tracebacks, Django's 500 lines and gunicorn's [ERROR] lines in gunicorn's log."""
+    return sum(
+        line.startswith(("Traceback", "Internal Server Error")) or "[ERROR]" in line
+        for line in log.read_text(errors="replace").splitlines()
+    )
 
 
 def wait_until_idle(server: Server, *, limit: float = 900) -> float:
@@ -1039,10 +1067,7 @@ def run(args) -> str:
                 print(f"连续请求稿件页 {args.soak} 次 ……", flush=True)
                 soak_lines = soak(article, server, args, workdir)
             final_rss = {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(server.master)}
-            logged_errors = sum(
-                line.startswith(("Traceback", "Internal Server Error")) or "[ERROR]" in line
-                for line in log.read_text(errors="replace").splitlines()
-            )
+            logged_errors = count_logged_errors(log)
         print("EXPLAIN ANALYZE ……", flush=True)
         for page in pages:
             explain_slowest(page)
