@@ -206,7 +206,7 @@ def peak_kb(master: int) -> int:
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     # If this script is killed outright, the kernel sends gunicorn's master SIGTERM.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -253,7 +253,7 @@ def gunicorn(env: dict, port: int, log: Path):
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches this script, which stops gunicorn in order
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
     try:
         deadline = time.monotonic() + 60
@@ -454,7 +454,7 @@ def bench_editor() -> tuple[str, str]:
     return BENCH_USER, password
 
 
-def _query(path: str, params: dict) -> str:
+def with_query(path: str, params: dict) -> str:
     return f"{path}?{urllib.parse.urlencode(params, quote_via=urllib.parse.quote)}"
 
 
@@ -494,7 +494,7 @@ def discover_pages() -> tuple[list[Page], int]:
         Page(
             "section-deep",
             f"栏目列表·第 {deep} 页（{section.name}{'' if deep == DEEP_PAGE else '，最后一页'}）",
-            _query(section.get_absolute_url(), {"page": deep}),
+            with_query(section.get_absolute_url(), {"page": deep}),
         ),
         Page("region", "地区页（河北省）", region.get_absolute_url() if region else None),
         Page(
@@ -503,16 +503,22 @@ def discover_pages() -> tuple[list[Page], int]:
             reverse("articles:tag", kwargs={"slug": tag_row["tag__slug"]}) if tag_row else None,
             note="" if tag_row else "没有标签",
         ),
-        Page("search-1", f"搜索·一词（{SEARCH_ONE_WORD}）", _query(search, {"q": SEARCH_ONE_WORD})),
         Page(
-            "search-2", f"搜索·两词（{SEARCH_TWO_WORDS}）", _query(search, {"q": SEARCH_TWO_WORDS})
+            "search-1",
+            f"搜索·一词（{SEARCH_ONE_WORD}）",
+            with_query(search, {"q": SEARCH_ONE_WORD}),
+        ),
+        Page(
+            "search-2",
+            f"搜索·两词（{SEARCH_TWO_WORDS}）",
+            with_query(search, {"q": SEARCH_TWO_WORDS}),
         ),
         Page("feed", "RSS 订阅", None),  # found on the home page once gunicorn answers
         Page("admin", "后台稿件列表（编辑）", changelist, admin=True),
         Page(
             "admin-filter",
             f"后台稿件列表·按栏目筛选（{section.name}）",
-            _query(changelist, {"section__id__exact": section.pk}),
+            with_query(changelist, {"section__id__exact": section.pk}),
             admin=True,
         ),
     ]
@@ -791,7 +797,7 @@ def _mb(kb: int | None) -> str:
     return "—" if not kb else f"{kb / 1024:.0f}"
 
 
-def _ms(value: float) -> str:
+def format_ms(value: float) -> str:
     return "—" if value != value else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
@@ -820,8 +826,8 @@ def row(page: Page, ceiling: float) -> str:
     ceiling = page.ceiling_rps or ceiling
     share = f"{rps / ceiling:.1%}" if ceiling else "—"
     return (
-        f"| {page.label} | `{page.path}` | {rps:.1f} | {share} | {_ms(page.median('p50'))} "
-        f"| {_ms(page.median('p99'))} | {page.queries} | {_mb(page.peak_kb)} | {errors} |"
+        f"| {page.label} | `{page.path}` | {rps:.1f} | {share} | {format_ms(page.median('p50'))} "
+        f"| {format_ms(page.median('p99'))} | {page.queries} | {_mb(page.peak_kb)} | {errors} |"
     )
 
 
@@ -1055,7 +1061,7 @@ def run(args) -> str:
                 print(f"测 {page.label} {page.path} ……", flush=True)
                 count_queries(page, cookies, page_cache=cache_on)
                 measure(page, server, args, [cookie_header] if page.admin else ())
-                done = f"{page.median('rps'):.1f} 请求/秒，p50 {_ms(page.median('p50'))} ms"
+                done = f"{page.median('rps'):.1f} 请求/秒，p50 {format_ms(page.median('p50'))} ms"
                 print(f"  {page.skipped or done}", flush=True)
             ceiling[1] = Page("ping-end", "上限：/ping（结束时再测）", "/ping")
             print("再测上限 ……", flush=True)
@@ -1097,18 +1103,22 @@ def run(args) -> str:
     return report + f"\n（已写入 {output}）\n"
 
 
-def main() -> None:
-    args = parse_args()
+def run_and_print(name: str, run, args) -> None:
+    """`run(args)` and print its report; an Abort or Ctrl-C stops it with one line."""
     # SIGTERM takes the same way out as Ctrl-C, through the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         report = run(args)
     except Abort as reason:
-        sys.exit(f"load_bench: {reason}")
+        sys.exit(f"{name}: {reason}")
     except KeyboardInterrupt:
-        sys.exit("load_bench: 已中断，gunicorn 已停止")
+        sys.exit(f"{name}: 已中断，gunicorn 已停止")
     print()
     print(report)
+
+
+def main() -> None:
+    run_and_print("load_bench", run, parse_args())
 
 
 if __name__ == "__main__":
