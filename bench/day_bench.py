@@ -70,6 +70,9 @@ MAX_PAGE = lb.DEEP_PAGE  # the paginator counts 10,000 rows at most: page 500 is
 SEARCHES = [lb.SEARCH_ONE_WORD, lb.SEARCH_TWO_WORDS, "知识产权", "协同", "产业 集群"]
 SEQUENCE_BOUNDS = (20_000, 3_000_000)
 CORRECTION_MARK = "日测编号"  # in every correction the desk writes, to find them again
+POLLER = "day-bench-poll"  # the freshness polls' User-Agent, left out of --by-kind
+# --by-kind: gunicorn's access log, one tab-separated line a request (time in microseconds).
+ACCESS_FORMAT = "%(s)s\t%(D)s\t%({x-page-cache}o)s\t%(a)s\t%(r)s"
 
 # Shares of the reader pages within their third; each kind's pages are drawn uniformly.
 LIST_SHARES = {
@@ -337,7 +340,7 @@ def fetch(base: str, path: str, timeout: float = 30) -> tuple[int, str]:
     parts = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"User-Agent": POLLER})
         response = conn.getresponse()
         return response.status, response.read().decode(errors="replace")
     except OSError:
@@ -362,6 +365,7 @@ class Watcher:
         self.samples: list[Fresh] = []
         self.threads: list[threading.Thread] = []
         self.load_ended_at = math.inf  # time.time() when the measured run stopped
+        self.polled: list[float] = []  # when each poll was answered
         self._lock = threading.Lock()
 
     def watch(self, event: dict) -> None:
@@ -382,6 +386,7 @@ class Watcher:
         seen = None
         while time.time() - since < FRESHNESS_LIMIT:
             _, body = fetch(self.base, path, timeout=FRESHNESS_LIMIT)
+            self.polled.append(time.time())
             if any(needle in body for needle in needles):
                 seen = time.time() - since
                 break
@@ -628,6 +633,8 @@ class Run:
     events: list[dict] = field(default_factory=list)
     fresh: list[Fresh] = field(default_factory=list)
     cleaned: tuple[int, int] = (0, 0)
+    kinds: dict[str, list] = field(default_factory=dict)  # --by-kind
+    polls: int = 0  # freshness polls answered during the measured run
 
     @property
     def share(self) -> float:
@@ -670,6 +677,28 @@ def day_wrk(target: str, seconds: float, args, script: Path, paths: Path, starts
     return result
 
 
+def access_lines(files: dict) -> int:
+    """Where gunicorn's access log ends now (--by-kind), to read one stretch of it later."""
+    log = files.get("access")
+    return log.stat().st_size if log and log.exists() else 0
+
+
+def by_kind(log: Path, start: int, end: int, kind_of: dict[str, str]) -> dict[str, list]:
+    """The readers' requests logged between two offsets, by kind: [(ms, X-Page-Cache), …]."""
+    found: dict[str, list] = {}
+    with log.open("rb") as lines:
+        lines.seek(start)
+        for raw in lines.read(end - start).decode(errors="replace").splitlines():
+            fields = raw.split("\t")
+            if len(fields) != 5 or fields[3] == POLLER:
+                continue
+            _, micros, cache, _, request = fields
+            path = request.split(" ")[1] if request.count(" ") >= 2 else request
+            kind = kind_of.get(path, "archive" if path.startswith("/articles/") else "other")
+            found.setdefault(kind, []).append((int(micros) / 1000, cache))
+    return found
+
+
 def one_run(number: int, server, args, env, files, target: str, log: Path) -> Run:
     from django.db import close_old_connections
 
@@ -695,10 +724,14 @@ def one_run(number: int, server, args, env, files, target: str, log: Path) -> Ru
         print(f"  预热 {args.warmup:g} 秒 ……", flush=True)
         run.warm = day_wrk(target, args.warmup, args, files["lua"], files["paths"], starts)
         print(f"  测量 {args.duration:g} 秒 ……", flush=True)
+        logged_from, measured_from = access_lines(files), time.time()
         run.day = day_wrk(
             target, args.duration, args, files["lua"], files["paths"], run.warm["next"]
         )
         watcher.load_ended_at = time.time()
+        run.polls = sum(measured_from <= t <= watcher.load_ended_at for t in watcher.polled)
+        if files.get("access"):
+            run.kinds = by_kind(files["access"], logged_from, access_lines(files), files["kinds"])
     share = files["length"] // args.threads
     run.reused = any(
         end - start > share for start, end in zip(starts, run.day["next"], strict=False)
@@ -799,6 +832,38 @@ def freshness_rows(runs: list[Run]) -> list[str]:
     return rows
 
 
+def kind_rows(runs: list[Run]) -> list[str]:
+    """--by-kind: what gunicorn logged in the measured stretches, by kind of page."""
+    kinds: dict[str, list] = {}
+    for run in runs:
+        for kind, rows in run.kinds.items():
+            kinds.setdefault(kind, []).extend(rows)
+    total = sum(len(rows) for rows in kinds.values())
+    lines = [
+        "### 各类请求在 gunicorn 里（访问日志，测量段合计；不含时效轮询）",
+        "",
+        "| 类别 | 请求 | 占比 | 服务器内 p50 ms | p99 ms | X-Page-Cache hit |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    order = [*LIST_SHARES, "newest", "archive", "other"]
+    for kind in sorted(kinds, key=lambda k: order.index(k) if k in order else len(order)):
+        rows = kinds[kind]
+        times = sorted(ms for ms, _ in rows)
+        hits = sum(cache.lower() == "hit" for _, cache in rows)
+        marked = sum(cache != "-" for _, cache in rows)
+        lines.append(
+            f"| {kind} | {len(rows)} | {len(rows) / total:.1%} "
+            f"| {lb.format_ms(statistics.median(times))} "
+            f"| {lb.format_ms(times[min(len(times) - 1, round(0.99 * (len(times) - 1)))])} "
+            f"| {f'{hits / len(rows):.1%}' if marked else '未知'} |"
+        )
+    return [
+        *lines,
+        "",
+        "- 服务器内：gunicorn 的请求时间（%(D)s，从读完请求到发完回答，不含排队）",
+    ]
+
+
 def cache_name(args) -> str:
     return ("varnish-" if args.varnish else "") + ("redis" if args.redis else "no-redis")
 
@@ -880,13 +945,18 @@ def render(facts: lb.Facts, args, pools: Pools, made: dict, runs: list[Run]) -> 
         "匿名 GET（不带 cookie，每次新连接），发布看稿件的地址或标题，更正看更正的文字；"
         "地区页包括稿件的地区和它的上级",
         f"- 预热和测量段里的事件都算（负载相同）：{len(events)} 个事件中 {during_warmup} 个在预热时；"
-        f"{sum(s.after_load for s in samples)} 个样本在负载停止后才有结果",
+        f"{sum(s.after_load for s in samples)} 个样本在负载停止后才有结果；测量段里轮询了 "
+        f"{sum(r.polls for r in runs)} 次，是 wrk 请求数的 "
+        f"{sum(r.polls for r in runs) / max(1, sum(r.day['requests'] for r in runs)):.1%}"
+        "（轮询也占服务器）",
         f"- 服务用时（负载下）：发一篇（新建到发布）中位数 "
         f"{_seconds(_median(e['took'] for e in publishes))} 秒、最长 "
         f"{_seconds(max((e['took'] for e in publishes), default=float('nan')))} 秒，"
         f"其中 article_publish {_seconds(_median(e['publish_took'] for e in publishes))} 秒；"
         f"更正中位数 {_seconds(_median(e['took'] for e in corrections))} 秒",
     ]
+    if any(run.kinds for run in runs):
+        lines += ["", *kind_rows(runs)]
     notes = []
     if failures:
         notes += [f"**⚠ 编辑部有 {len(failures)} 步失败：{failures[0]['error']}**"]
@@ -902,8 +972,9 @@ def render(facts: lb.Facts, args, pools: Pools, made: dict, runs: list[Run]) -> 
 # --- the whole bench -------------------------------------------------------------------------
 
 
-def server_env(args, port: int) -> dict:
-    """load_bench's production environment, with this bench's cache."""
+def server_env(args, port: int, access_log: Path | None = None) -> dict:
+    """load_bench's production environment, with this bench's cache (and for --by-kind an
+    access log: gunicorn reads GUNICORN_CMD_ARGS after its configuration file)."""
     page_cache = "on" if args.redis else "off"
     env = lb.server_env(
         SimpleNamespace(
@@ -919,6 +990,9 @@ def server_env(args, port: int) -> dict:
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
+    if access_log:
+        env["GUNICORN_ACCESS_LOG"] = str(access_log)
+        env["GUNICORN_CMD_ARGS"] = f"--access-logformat '{ACCESS_FORMAT}'"
     return env
 
 
@@ -926,7 +1000,9 @@ def run(args) -> str:
     wrk_version = lb.ensure_wrk()
     lb.check_database(args.database)
     port = args.port or lb.free_port()
-    env = server_env(args, port)
+    access_log = Path(tempfile.gettempdir()) / f"day-bench-access-{port}.log"
+    access_log.unlink(missing_ok=True)
+    env = server_env(args, port, access_log if args.by_kind else None)
     foreign_migrations = lb.setup_django(env)
     conf = runpy.run_path(str(ROOT / "newsroom" / "gunicorn.conf.py"))
     args.connections = args.connections or max(8, conf["workers"] * conf["threads"])
@@ -969,6 +1045,11 @@ def run(args) -> str:
             "lua": Path(tmp) / "day.lua",
             "length": length,
             "feed": reverse("articles:feed"),
+            "access": access_log if args.by_kind else None,
+            "kinds": {
+                **{path: "newest" for path in pools.newest},
+                **{path: kind for kind, paths in pools.lists.items() for path in paths},
+            },
         }
         files["paths"].write_text("\n".join(paths) + "\n")
         files["lua"].write_text(LUA)
@@ -1022,6 +1103,11 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, help="wrk connections (default as load_bench)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--by-kind",
+        action="store_true",
+        help="gunicorn's access log on: server time and X-Page-Cache per kind of page",
+    )
     parser.add_argument("--output", type=Path, help="default bench/results/day-<N>-<cache>.md")
     parser.add_argument("--desk", help=argparse.SUPPRESS)  # the desk process's own run
     args = parser.parse_args(argv)
