@@ -1,10 +1,13 @@
-"""A newsroom day under load: readers spread over the whole site while the desk publishes and
-corrects, measured as load_bench measures one page (wrk against gunicorn started as in
-production), with how long each publish takes to reach the pages that list it.
+"""A newsroom day under load: readers over the whole site while the desk publishes and corrects.
+
+Measured as load_bench measures one page (wrk against gunicorn started as in production), with
+how long each publish takes to reach the pages that list it.
 
     .venv/bin/python bench/day_bench.py                                   # no Redis
     .venv/bin/python bench/day_bench.py --redis redis://127.0.0.1:6379/12 --runs 3
     .venv/bin/python bench/day_bench.py --warmup 5 --duration 10 --publish-every 4 --correct-every 6
+    .venv/bin/python bench/day_bench.py --port 8001 --varnish http://127.0.0.1:6081   # backend :8001
+    .venv/bin/python bench/day_bench.py --by-kind    # gunicorn's access log: each kind of page
 
 Readers (`--mix day`, generated ahead of time with a fixed seed): a third home and list pages
 (every section, region and theme, the most used tags and authors, deep pages, feeds, sitemaps, a
@@ -174,15 +177,13 @@ class Pools:
     dropped: list[str] = field(default_factory=list)  # list paths that did not answer 2xx/3xx
 
 
-def _paged(path: str, number: int) -> str:
-    return lb.with_query(path, {"page": number})
-
-
 def deep_pages(rng: random.Random, path: str, stories: int) -> list[str]:
     """A few pages past the first of a list of `stories`, at most page 500."""
-    last = min(MAX_PAGE, -(-stories // 20))
-    numbers = range(2, last + 1)
-    return [_paged(path, n) for n in sorted(rng.sample(numbers, min(DEEP_PER_LIST, len(numbers))))]
+    from articles.site.views import ArticleListView
+
+    last = min(MAX_PAGE, -(-stories // ArticleListView.paginate_by))
+    numbers = sorted(rng.sample(range(2, last + 1), min(DEEP_PER_LIST, max(0, last - 1))))
+    return [lb.with_query(path, {"page": n}) for n in numbers]
 
 
 def read_pools(seed: int) -> Pools:
