@@ -206,7 +206,7 @@ def peak_kb(master: int) -> int:
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     # If this script is killed outright, the kernel sends gunicorn's master SIGTERM.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -253,7 +253,7 @@ def gunicorn(env: dict, port: int, log: Path):
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches this script, which stops gunicorn in order
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
     try:
         deadline = time.monotonic() + 60
@@ -321,8 +321,20 @@ end
 """
 
 
-def wrk(url: str, *, seconds: float, args, headers=(), count: int = 0, workdir=None) -> dict:
-    """One wrk run for `seconds`, or (`count`) until that many requests are answered."""
+def wrk(
+    url: str,
+    *,
+    seconds: float,
+    args,
+    headers=(),
+    count: int = 0,
+    workdir=None,
+    script: Path | None = None,
+    script_args=(),
+) -> dict:
+    """One wrk run for `seconds`, or (`count`) until that many requests are answered. Without
+    `count`, a Lua `script` (given `script_args`) may drive the run; what wrk and the script
+    printed is then returned as "output"."""
     seconds = max(1, round(seconds))
     command = [
         "wrk",
@@ -335,13 +347,17 @@ def wrk(url: str, *, seconds: float, args, headers=(), count: int = 0, workdir=N
     for header in headers:
         command += ["--header", header]
     if not count:
-        result = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+        if script is not None:
+            command += ["--script", str(script), url, "--", *map(str, script_args)]
+        else:
+            command.append(url)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         output, returncode = result.stdout + result.stderr, result.returncode
     else:
-        script = Path(workdir) / "count.lua"
-        script.write_text(COUNTING_SCRIPT)
+        counting = Path(workdir) / "count.lua"
+        counting.write_text(COUNTING_SCRIPT)
         per_thread = -(-count // args.threads)
-        command += ["--script", str(script), url, "--", str(per_thread)]
+        command += ["--script", str(counting), url, "--", str(per_thread)]
         proc = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -358,7 +374,11 @@ def wrk(url: str, *, seconds: float, args, headers=(), count: int = 0, workdir=N
                 proc.wait()
     if returncode != 0:
         raise Abort(f"wrk 失败：{output.strip().splitlines()[-1:]}")
-    return {**parse_wrk(output), "seconds": seconds}
+    return {
+        **parse_wrk(output),
+        "seconds": seconds,
+        **({"output": output} if script and not count else {}),
+    }
 
 
 # --- Django in this process -------------------------------------------------------------------
@@ -434,7 +454,7 @@ def bench_editor() -> tuple[str, str]:
     return BENCH_USER, password
 
 
-def _query(path: str, params: dict) -> str:
+def with_query(path: str, params: dict) -> str:
     return f"{path}?{urllib.parse.urlencode(params, quote_via=urllib.parse.quote)}"
 
 
@@ -474,7 +494,7 @@ def discover_pages() -> tuple[list[Page], int]:
         Page(
             "section-deep",
             f"栏目列表·第 {deep} 页（{section.name}{'' if deep == DEEP_PAGE else '，最后一页'}）",
-            _query(section.get_absolute_url(), {"page": deep}),
+            with_query(section.get_absolute_url(), {"page": deep}),
         ),
         Page("region", "地区页（河北省）", region.get_absolute_url() if region else None),
         Page(
@@ -483,16 +503,22 @@ def discover_pages() -> tuple[list[Page], int]:
             reverse("articles:tag", kwargs={"slug": tag_row["tag__slug"]}) if tag_row else None,
             note="" if tag_row else "没有标签",
         ),
-        Page("search-1", f"搜索·一词（{SEARCH_ONE_WORD}）", _query(search, {"q": SEARCH_ONE_WORD})),
         Page(
-            "search-2", f"搜索·两词（{SEARCH_TWO_WORDS}）", _query(search, {"q": SEARCH_TWO_WORDS})
+            "search-1",
+            f"搜索·一词（{SEARCH_ONE_WORD}）",
+            with_query(search, {"q": SEARCH_ONE_WORD}),
+        ),
+        Page(
+            "search-2",
+            f"搜索·两词（{SEARCH_TWO_WORDS}）",
+            with_query(search, {"q": SEARCH_TWO_WORDS}),
         ),
         Page("feed", "RSS 订阅", None),  # found on the home page once gunicorn answers
         Page("admin", "后台稿件列表（编辑）", changelist, admin=True),
         Page(
             "admin-filter",
             f"后台稿件列表·按栏目筛选（{section.name}）",
-            _query(changelist, {"section__id__exact": section.pk}),
+            with_query(changelist, {"section__id__exact": section.pk}),
             admin=True,
         ),
     ]
@@ -686,6 +712,14 @@ def measure(page: Page, server: Server, args, headers=(), *, probe: bool = True)
     page.ceiling_rps = statistics.median(probes) if probes else 0.0
 
 
+def count_logged_errors(log: Path) -> int:
+    """Tracebacks, Django's 500 lines and gunicorn's [ERROR] lines in gunicorn's log."""
+    return sum(
+        line.startswith(("Traceback", "Internal Server Error")) or "[ERROR]" in line
+        for line in log.read_text(errors="replace").splitlines()
+    )
+
+
 def wait_until_idle(server: Server, *, limit: float = 900) -> float:
     """Seconds until /ping answers promptly again. wrk closes its connections when its time is
     up, but gunicorn finishes the requests they left (and PostgreSQL their queries); a slow
@@ -763,7 +797,7 @@ def _mb(kb: int | None) -> str:
     return "—" if not kb else f"{kb / 1024:.0f}"
 
 
-def _ms(value: float) -> str:
+def format_ms(value: float) -> str:
     return "—" if value != value else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
@@ -792,8 +826,8 @@ def row(page: Page, ceiling: float) -> str:
     ceiling = page.ceiling_rps or ceiling
     share = f"{rps / ceiling:.1%}" if ceiling else "—"
     return (
-        f"| {page.label} | `{page.path}` | {rps:.1f} | {share} | {_ms(page.median('p50'))} "
-        f"| {_ms(page.median('p99'))} | {page.queries} | {_mb(page.peak_kb)} | {errors} |"
+        f"| {page.label} | `{page.path}` | {rps:.1f} | {share} | {format_ms(page.median('p50'))} "
+        f"| {format_ms(page.median('p99'))} | {page.queries} | {_mb(page.peak_kb)} | {errors} |"
     )
 
 
@@ -1027,7 +1061,7 @@ def run(args) -> str:
                 print(f"测 {page.label} {page.path} ……", flush=True)
                 count_queries(page, cookies, page_cache=cache_on)
                 measure(page, server, args, [cookie_header] if page.admin else ())
-                done = f"{page.median('rps'):.1f} 请求/秒，p50 {_ms(page.median('p50'))} ms"
+                done = f"{page.median('rps'):.1f} 请求/秒，p50 {format_ms(page.median('p50'))} ms"
                 print(f"  {page.skipped or done}", flush=True)
             ceiling[1] = Page("ping-end", "上限：/ping（结束时再测）", "/ping")
             print("再测上限 ……", flush=True)
@@ -1039,10 +1073,7 @@ def run(args) -> str:
                 print(f"连续请求稿件页 {args.soak} 次 ……", flush=True)
                 soak_lines = soak(article, server, args, workdir)
             final_rss = {pid: memory_kb(pid, "VmRSS") for pid in worker_pids(server.master)}
-            logged_errors = sum(
-                line.startswith(("Traceback", "Internal Server Error")) or "[ERROR]" in line
-                for line in log.read_text(errors="replace").splitlines()
-            )
+            logged_errors = count_logged_errors(log)
         print("EXPLAIN ANALYZE ……", flush=True)
         for page in pages:
             explain_slowest(page)
@@ -1072,18 +1103,22 @@ def run(args) -> str:
     return report + f"\n（已写入 {output}）\n"
 
 
-def main() -> None:
-    args = parse_args()
+def run_and_print(name: str, run, args) -> None:
+    """`run(args)` and print its report; an Abort or Ctrl-C stops it with one line."""
     # SIGTERM takes the same way out as Ctrl-C, through the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         report = run(args)
     except Abort as reason:
-        sys.exit(f"load_bench: {reason}")
+        sys.exit(f"{name}: {reason}")
     except KeyboardInterrupt:
-        sys.exit("load_bench: 已中断，gunicorn 已停止")
+        sys.exit(f"{name}: 已中断，gunicorn 已停止")
     print()
     print(report)
+
+
+def main() -> None:
+    run_and_print("load_bench", run, parse_args())
 
 
 if __name__ == "__main__":

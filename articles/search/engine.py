@@ -32,6 +32,8 @@ from django.utils.safestring import mark_safe
 from articles.html import body_text
 from articles.models import Article, SearchEntry, WordVectorField
 from articles.search import segment
+from newsroom import pagecache
+from newsroom.pagecache.tags import EVERY_STORY
 
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 12
@@ -145,6 +147,8 @@ def rebuild(*, stale_only: bool = False, batch: int = 500, progress=None) -> int
             .prefetch_related("bylines__author", "tags", "regions", "themes")[:batch]
         )
         if not chunk:
+            if done:
+                pagecache.invalidate({EVERY_STORY})  # what searches find may differ now
             return done
         with transaction.atomic():
             for article in chunk:

@@ -176,6 +176,9 @@ def still_current(entry: Entry, clock: Clock) -> bool:
     return True
 
 
+_after_commit = transaction.on_commit  # tests inside one transaction bump at once instead
+
+
 def invalidate(tags) -> None:
     """What these tags name changes when the current transaction commits (at once outside
     one): cached entries made from it are not served after that, and front caches purge it."""
@@ -184,7 +187,7 @@ def invalidate(tags) -> None:
         return
     if any(tag.startswith(STORY_PREFIX) for tag in tags):
         tags |= {EVERY_STORY}  # pages naming too many stories depend on this instead
-    transaction.on_commit(partial(bump, tags), using="default")
+    _after_commit(partial(bump, tags), using="default")
 
 
 def bump(tags) -> int:

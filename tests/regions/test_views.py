@@ -4,7 +4,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db
+# Each test also runs with fragments cached (tests/conftest.py, fragment_modes).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_modes")]
 
 
 def region_page(client, slug):

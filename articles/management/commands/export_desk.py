@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Rebuilt by `migrate` (content types, permissions) or worthless in a backup (sessions, login
 # throttling state); everything else is the desk.
-LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "axes"]
+LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "axes", "pagecache"]
 
 
 class Command(BaseCommand):

@@ -4,6 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from newsroom import pagecache
+
 
 class Command(BaseCommand):
     help = (
@@ -30,4 +32,5 @@ class Command(BaseCommand):
             # including the regions, themes and roles the data migrations made.
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(path), verbosity=0)
+        pagecache.new_epoch()  # nothing cached before the restore is served after it
         self.stdout.write(f"已从 {path} 恢复。")

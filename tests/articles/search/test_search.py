@@ -19,7 +19,8 @@ from regions.models import Region, Theme
 from tests.articles.desk import change_form, desk_story, scheduled_story
 from tests.factories import make_article, make_section
 
-pytestmark = pytest.mark.django_db
+# Each test also runs with fragments cached (tests/conftest.py, fragment_modes).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_modes")]
 
 ON_POSTGRES = connection.vendor == "postgresql"
 BEIJING = ZoneInfo("Asia/Shanghai")

@@ -15,7 +15,8 @@ from tests.articles.site.conftest import EDITED, PUBLISHED
 from tests.factories import make_article, make_author
 from tests.pages import anchors, links
 
-pytestmark = pytest.mark.django_db
+# Each test also runs with fragments cached (tests/conftest.py, fragment_modes).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_modes")]
 
 KINDS = ["site", "section", "tag", "author", "region", "theme"]
 FORMATS = ["rss", "atom"]
@@ -217,6 +218,7 @@ FEED_QUERIES = {
 }
 
 
+@pytest.mark.cold_queries
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(("kind", "queries"), FEED_QUERIES.items(), ids=FEED_QUERIES.keys())
 def test_feed_queries_do_not_grow_with_stories(

@@ -7,7 +7,8 @@ from articles import services
 from articles.models import Article
 from tests.factories import GIF, HIDDEN, make_article, make_author, make_section
 
-pytestmark = pytest.mark.django_db
+# Each test also runs with fragments cached (tests/conftest.py, fragment_modes).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_modes")]
 
 HIDDEN_HEADLINE = "尚未见报的稿件"
 
@@ -401,6 +402,7 @@ QUERIES = {
 }
 
 
+@pytest.mark.cold_queries
 @pytest.mark.parametrize(("page", "queries"), QUERIES.items(), ids=QUERIES.keys())
 def test_queries_per_page_do_not_grow_with_stories(
     client, django_assert_num_queries, section, reporter, page, queries
