@@ -64,7 +64,8 @@ sub vcl_recv {
         set req.http.xkey-purged = xkey.purge(req.http.xkey-purge);
         # A page being made right now may have read the rows from before the change, and it
         # is not in the cache yet to be purged: such a page is not kept (vcl_backend_response).
-        var.global_set("purged_at", "" + std.real(time=now));
+        # Kept as text to the millisecond, so rounded up.
+        var.global_set("purged_at", "" + (std.real(time=now) + 0.001));
         return (synth(200, "Purged"));
     }
 
