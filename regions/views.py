@@ -3,6 +3,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
+from articles import cachetags
 from articles.models import Article
 from articles.site import caching
 from articles.site.views import ArticleListView, by_slug
@@ -40,6 +41,7 @@ class RegionArticleListView(ArticleListView):
         return f"{super().list_key()}:{self.theme.pk if self.theme else ''}"
 
     def listing_context(self) -> dict:
+        cachetags.catalogue(Region)  # its sub-regions: a new or moved one shows at once
         return {
             "children": list(self.subject.children.all()),
             "themes": selectors.themes_in_region(self.subject),
