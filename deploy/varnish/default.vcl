@@ -64,8 +64,7 @@ sub vcl_recv {
         set req.http.xkey-purged = xkey.purge(req.http.xkey-purge);
         # A page being made right now may have read the rows from before the change, and it
         # is not in the cache yet to be purged: such a page is not kept (vcl_backend_response).
-        # Kept as text to the millisecond, so rounded up.
-        var.global_set("purged_at", "" + (std.real(time=now) + 0.001));
+        var.global_set("purged_at", "" + std.integer(real=(std.real(time=now) - 1700000000) * 1000000));
         return (synth(200, "Purged"));
     }
 
@@ -125,14 +124,18 @@ sub vcl_hash {
 }
 
 sub vcl_backend_fetch {
-    var.set_real("fetch_started", std.real(time=now));
+    # Microseconds since November 2023, as the purge's time is kept: a global holds text, a
+    # REAL prints to the millisecond only and std.real() reads 14 digits as 0, VCL's
+    # integers stop at 10^15 (and var's at 2^31).
+    var.set_real("fetch_started", (std.real(time=now) - 1700000000) * 1000000);
 }
 
 sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
     }
-    if (std.real(var.global_get("purged_at"), 0) >= var.get_real("fetch_started")) {
+    if (std.integer(var.global_get("purged_at"), 0)
+        >= std.integer(real=var.get_real("fetch_started"))) {
         # A purge came while this page was being made (see vcl_recv): it goes to whoever
         # asked for it, and is fetched again for the next reader.
         set beresp.ttl = 0s;
