@@ -1,10 +1,11 @@
 """Reads that cross relations, each in a fixed number of queries."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, DateTimeField, F, IntegerField, Value
+from django.db.models.functions import Cast
+from taggit.models import Tag
 
-from articles.models import Article, Byline, Correction, Section, TaggedArticle
-from regions.models import Region
+from articles.models import Article, Author, Byline, Correction, Section, TaggedArticle
+from regions.models import Region, Theme
 
 
 def article_for_reader(pk: int) -> Article | None:
@@ -18,67 +19,121 @@ def article_for_preview(pk: int) -> Article | None:
 
 
 def _article_page(queryset, pk: int) -> Article | None:
-    return (
-        queryset.select_related("section")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "regions",
-            "themes",
-            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")),
-        )
-        .filter(pk=pk)
-        .first()
+    """The article with its section (one query), then its bylines, tags, regions, themes and
+    corrections (one more): in its prefetch cache, as prefetch_related would leave them."""
+    article = queryset.select_related("section").filter(pk=pk).first()
+    if article is None:
+        return None
+    article._prefetched_objects_cache = {}
+    for name, items in _attached(article.pk).items():
+        found = getattr(article, name).get_queryset()  # unevaluated: no query
+        found._result_cache, found._prefetch_done = items, True
+        article._prefetched_objects_cache[name] = found
+    return article
+
+
+# The columns every branch of `_attached`'s UNION names, blank unless the branch fills them.
+_BLANK = {
+    "row_id": F("pk"),
+    "row_name": Value("", output_field=CharField()),
+    "row_slug": Value("", output_field=CharField()),
+    "row_extra": Value("", output_field=CharField()),
+    # Typed: PostgreSQL types a UNION's columns pair by pair, and two untyped NULLs are text.
+    "row_at": Cast(Value(None), output_field=DateTimeField()),
+    "row_position": Value(0, output_field=IntegerField()),
+    "row_ref": Value(0, output_field=IntegerField()),
+}
+
+
+def _branch(kind: str, rows, **columns):
+    return rows.order_by().values(
+        row_kind=Value(kind, output_field=CharField()), **(_BLANK | columns)
     )
 
 
-def _overlap(through, owner: str, column: str, values: list[int]):
-    """How many of `values` an article shares through the `through` table (a subquery)."""
-    return Coalesce(
-        Subquery(
-            through.objects.filter(**{owner: OuterRef("pk"), f"{column}__in": values})
-            .values(owner)
-            .annotate(n=Count("*"))
-            .values("n")[:1],
-            output_field=IntegerField(),
+def _filed_under(field: str, subject: str, pk: int):
+    """The UNION branch of a region or theme the article is filed under."""
+    return _branch(
+        field,
+        getattr(Article, field).through.objects.filter(article_id=pk),
+        row_id=F(f"{subject}_id"),
+        row_name=F(f"{subject}__name"),
+        row_slug=F(f"{subject}__slug"),
+        row_position=F(f"{subject}__sort_order"),
+    )
+
+
+def _attached(pk: int) -> dict[str, list]:
+    """What the article page shows beside the story (bylines with their authors, tags,
+    regions, themes, corrections), read in one UNION ALL of five small index lookups and
+    made into model instances holding only what was read."""
+    branches = [
+        _branch(
+            "bylines",
+            Byline.objects.filter(article_id=pk),
+            row_name=F("author__name"),
+            row_slug=F("author__slug"),
+            row_extra=F("role"),
+            row_position=F("order"),
+            row_ref=F("author_id"),
         ),
-        Value(0),
-    )
-
-
-# Related stories are scored among the newest stories and those that ran just before this one,
-# never the whole archive: each score is three index probes, and at a million articles scoring
-# everything took seconds.
-RELATED_CANDIDATES = 500
+        _branch(
+            "tags",
+            TaggedArticle.objects.filter(content_object_id=pk),
+            row_id=F("tag_id"),
+            row_name=F("tag__name"),
+            row_slug=F("tag__slug"),
+        ),
+        _filed_under("regions", "region", pk),
+        _filed_under("themes", "theme", pk),
+        _branch(
+            "corrections",
+            Correction.objects.filter(article_id=pk),
+            row_name=F("text"),
+            row_slug=F("kind"),
+            row_at=F("created_at"),
+        ),
+    ]
+    rows = list(branches[0].union(*branches[1:], all=True))
+    # Each list in its own order: bylines, regions and themes by position, corrections by
+    # time; then by id (tags by id, as they were made).
+    rows.sort(key=lambda r: (r["row_kind"], r["row_position"], r["row_at"], r["row_id"]))
+    db = branches[0].db
+    found = {"bylines": [], "tags": [], "regions": [], "themes": [], "corrections": []}
+    for r in rows:
+        kind, pk_, name, slug = r["row_kind"], r["row_id"], r["row_name"], r["row_slug"]
+        if kind == "bylines":
+            item = Byline.from_db(
+                db,
+                ["id", "article_id", "author_id", "role", "order"],
+                [pk_, pk, r["row_ref"], r["row_extra"], r["row_position"]],
+            )
+            item.author = Author.from_db(db, ["id", "name", "slug"], [r["row_ref"], name, slug])
+        elif kind == "corrections":
+            item = Correction.from_db(
+                db,
+                ["id", "article_id", "kind", "text", "created_at"],
+                [pk_, pk, slug, name, r["row_at"]],
+            )
+        elif kind == "tags":
+            item = Tag.from_db(db, ["id", "name", "slug"], [pk_, name, slug])
+        else:
+            model = Region if kind == "regions" else Theme
+            item = model.from_db(
+                db, ["id", "name", "slug", "sort_order"], [pk_, name, slug, r["row_position"]]
+            )
+        found[kind].append(item)
+    return found
 
 
 def related_articles(article: Article, *, limit: int = 5) -> list[Article]:
-    """Published stories sharing the most themes, regions and tags with `article`, newest first,
-    among the newest stories and those published shortly before it."""
-    theme_ids = [t.pk for t in article.themes.all()]
-    region_ids = [r.pk for r in article.regions.all()]
-    tag_ids = [t.pk for t in article.tags.all()]
-    if not (theme_ids or region_ids or tag_ids):
-        return []
-    score = Value(0)
-    if theme_ids:
-        score = score + _overlap(Article.themes.through, "article_id", "theme_id", theme_ids) * 2
-    if region_ids:
-        score = score + _overlap(Article.regions.through, "article_id", "region_id", region_ids)
-    if tag_ids:
-        score = score + _overlap(TaggedArticle, "content_object_id", "tag_id", tag_ids) * 3
-    published = Article.objects.published().exclude(pk=article.pk)
-    # The candidates' ids first: scored in the same query, the planner would score every
-    # published story before looking at the candidate list.
-    ids = list(published.values_list("pk", flat=True)[:RELATED_CANDIDATES])
-    if article.published_at and ids:
-        before = published.filter(published_at__lte=article.published_at)
-        ids += before.values_list("pk", flat=True)[:RELATED_CANDIDATES]
+    """The story's related stories as stored when it was last published or edited
+    (`articles/services/related.py`), best first, in one query: only those readers may see
+    now, so a withdrawn or not yet published story never shows."""
     return list(
-        published.filter(pk__in=ids)
-        .annotate(score=score)
-        .filter(score__gt=0)
-        .order_by("-score", "-published_at", "-pk")
+        Article.objects.published()
+        .filter(linked_from__article_id=article.pk)
+        .order_by("linked_from__rank")
         .only("pk", "headline", "slug", "published_at", "created_at")[:limit]
     )
 
