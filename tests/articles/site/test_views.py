@@ -403,7 +403,8 @@ QUERIES = {
     # Article with its section; bylines, tags, regions, themes and corrections in one UNION;
     # the stored related stories; nav.
     "detail": 4,
-    # Subject, newest change, count, stories, their bylines, nav.
+    # Subject, newest change, the page's ids (which count the list a few pages ahead), its
+    # stories, their bylines, nav.
     "section": 6,
     "tag": 6,
     "author": 6,
