@@ -90,6 +90,11 @@ def articles_changed(ids) -> None:
     pagecache.changed_many(f"article:{pk}" for pk in ids)
 
 
+def articles_shown_changed(ids) -> None:
+    """Only what these stories' own pages show changed (their related stories)."""
+    pagecache.invalidate({f"article:{pk}" for pk in ids})
+
+
 def subject_changed(obj) -> None:
     """A section, author, tag, region or theme was saved or deleted: its own pages, its list
     and every list of all of them (the navigation, the sitemaps) change."""

@@ -412,6 +412,51 @@ class Article(models.Model):
         return max((moment for moment in moments if moment is not None), default=None)
 
 
+class RelatedArticle(models.Model):
+    """One entry of a story's related stories, stored when the story is published or edited
+    (`articles/services/related.py`) so that its page reads them in one query instead of
+    scoring candidates per request. Readers' pages still pass them through the visibility rule:
+    a row never makes a story visible.
+
+    No database constraint ties a row to the article rows (Django's delete still cascades):
+    writing a list then never waits for another story's row lock, so two desk steps on stories
+    that list each other cannot deadlock. Readers join to the articles, so a row left behind by
+    a delete outside Django leads nowhere."""
+
+    article = models.ForeignKey(
+        "Article",
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        related_name="related_links",
+        db_constraint=False,
+        db_index=False,  # the (article, rank) constraint's index serves
+    )
+    related = models.ForeignKey(
+        "Article",
+        verbose_name="相关稿件",
+        on_delete=models.CASCADE,
+        related_name="linked_from",
+        db_constraint=False,
+    )
+    rank = models.PositiveSmallIntegerField("排序", help_text="0 为最相关")
+    score = models.PositiveSmallIntegerField(
+        "相关度", help_text="共同主题每个 2 分，共同地区每个 1 分，共同标签每个 3 分"
+    )
+
+    class Meta:
+        verbose_name = "相关稿件"
+        verbose_name_plural = "相关稿件"
+        ordering = ["article", "rank"]
+        constraints = [
+            # Also the index a page reads its list by.
+            models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank"),
+            models.UniqueConstraint(fields=["article", "related"], name="related_article_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.related_id}（第 {self.rank + 1} 位）"
+
+
 class Byline(models.Model):
     class Role(models.TextChoices):
         REPORTER = "reporter", "记者"

@@ -1,6 +1,7 @@
 """A synthetic archive for benchmarks: realistic Chinese news articles made by recombining the
 sentences of the project's own demo stories, with skewed sections, bylines, regions, themes and
-tags, published over ten years. Bulk-loaded (COPY on PostgreSQL) and indexed for search.
+tags, published over ten years. Bulk-loaded (COPY on PostgreSQL), indexed for search, counted
+for coverage and given related stories.
 
 Search words are built per sentence and cached: jieba segments each run of Han characters
 between punctuation on its own, so a body's words are exactly its sentences' words joined.
@@ -17,10 +18,10 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import search
+from articles import search, services
 from articles.demo import content as demo_content
 from articles.demo.loader import body_html
-from articles.models import Article, Author, Byline, Section, TaggedArticle
+from articles.models import Article, Author, Byline, RelatedArticle, Section, TaggedArticle
 from articles.search import segment
 from articles.slugs import pinyin_slug
 from regions import coverage
@@ -282,6 +283,10 @@ def generate(
     if postgres:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics for the planner and search.plan()
+    services.articles_related_refresh_all()  # every story's list, the archive's included
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {RelatedArticle._meta.db_table}")
     return made
 
 

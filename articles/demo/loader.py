@@ -122,6 +122,7 @@ def load_demo(*, create_admin: bool) -> DemoReport:
     regions = {r.slug: r for r in Region.objects.all()}
     themes = {t.slug: t for t in Theme.objects.all()}
 
+    stories_added = False
     for index, item in enumerate(demo_content.ARTICLES):
         if Article.objects.filter(headline=item["headline"]).exists():
             continue
@@ -164,6 +165,11 @@ def load_demo(*, create_admin: bool) -> DemoReport:
             )
         label = "定时发布" if status == "scheduled" else article.get_status_display()
         report.created.append(f"稿件（{label}）{article.headline}")
+        stories_added = True
+
+    if stories_added:
+        # Each story was scored against those loaded before it: score them all together.
+        services.articles_related_refresh_all()
 
     _ensure_admin(report, create_admin=create_admin)
     return report

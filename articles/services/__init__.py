@@ -17,6 +17,7 @@ from .editing import (
 )
 from .history import article_restore_version
 from .previews import PREVIEW_HOURS, preview_link_create, preview_link_revoke
+from .related import article_related_refresh, articles_related_refresh_all
 from .tagging import articles_bulk_tag, tag_rename, tags_merge, tags_merge_as, tidy_tag_name
 from .taxonomy import taxonomy_delete, taxonomy_save
 from .workflow import (
@@ -43,6 +44,7 @@ __all__ = [
     "article_create",
     "article_derived_refresh",
     "article_publish",
+    "article_related_refresh",
     "article_restore_version",
     "article_return",
     "article_save_edit",
@@ -51,6 +53,7 @@ __all__ = [
     "article_withdraw",
     "articles_bulk_tag",
     "articles_delete",
+    "articles_related_refresh_all",
     "author_get_or_create",
     "available_transitions",
     "correction_edit",

@@ -1,6 +1,7 @@
 """What is derived from an article and must follow every change to it: its search entry, the
-coverage counts of the days it counts on, its list validators (`updated_at`) and readers'
-cached pages showing it (by its cache tags, articles/cachetags.py). Every service that changes an article ends here, so adding a derived thing
+coverage counts of the days it counts on, its related stories (and its place in others'),
+its list validators (`updated_at`) and readers' cached pages showing it (by their cache tags,
+articles/cachetags.py). Every service that changes an article ends here, so adding a derived thing
 means editing this module only."""
 
 import reversion
@@ -11,10 +12,13 @@ from articles import cachetags, search
 from articles.models import Article, SearchEntry
 from regions import coverage
 
+from . import related
+
 
 def article_derived_refresh(article: Article) -> None:
-    """Bring what is derived from an article in step with it: its search entry, and the
-    coverage counts of the day it was counted in before and of its day now."""
+    """Bring what is derived from an article in step with it: its search entry, the
+    coverage counts of the day it was counted in before and of its day now, and its related
+    stories."""
     counted_before = (
         SearchEntry.objects.filter(article_id=article.pk)
         .values_list("published_at", flat=True)
@@ -22,6 +26,7 @@ def article_derived_refresh(article: Article) -> None:
     )
     search.index_article(article)
     coverage.refresh_days([counted_before, article.published_at])
+    related.article_related_refresh(article)
     cachetags.article_changed(article)  # readers' pages showing it, and its lists
 
 

@@ -9,14 +9,15 @@ from regions import coverage
 
 from .base import TransitionRefused
 from .derived import touch
+from .related import article_related_refresh
 
 
 @transaction.atomic
 def articles_bulk_tag(
     *, articles, operation: str, region=None, theme=None, tag: str = "", user=None
 ) -> int:
-    """Add or remove one region, theme or tag on many articles; re-index them and recount their
-    days' coverage. Returns how many."""
+    """Add or remove one region, theme or tag on many articles; re-index them, recount their
+    days' coverage and score their related stories afresh. Returns how many."""
     articles = list(articles)
     for article in articles:
         if region is not None:
@@ -34,6 +35,8 @@ def articles_bulk_tag(
         user=user,
         comment=f"批量{'添加' if operation == 'add' else '移除'}：{what}",
     )
+    for article in articles:  # their rows are locked now, by touch()'s UPDATE
+        article_related_refresh(article)
     return len(articles)
 
 

@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 from articles.site import caching, feeds, selectors, structured
-from articles.site.pagination import CappedPaginator
+from articles.site.pagination import WindowPaginator
 from articles.site.previews import active_link_for_token
 from articles.templatetags.metadata import ld_json_blocks
 from newsroom.pagecache import collecting, fragment, origin
@@ -232,7 +232,7 @@ class ArticleListView(TemplateView):
     def render_listing(self, number: str) -> dict | None:
         """One page of the list, rendered, with what the page around it needs; None when the
         list has no such page."""
-        paginator = CappedPaginator(self.get_queryset(), self.paginate_by)
+        paginator = WindowPaginator(self.get_queryset(), self.paginate_by)
         try:
             page = paginator.page(paginator.num_pages if number == "last" else number)
         except InvalidPage:

@@ -7,9 +7,10 @@ from django.db import connection
 
 from articles import search
 from articles.demo import corpus
-from articles.models import Article, SearchEntry
+from articles.models import Article, RelatedArticle, SearchEntry
 from articles.search import segment
 from regions.models import CoverageCount
+from tests.articles.services import assert_scored
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,15 @@ def test_generated_stories_are_counted_for_the_coverage_dashboard(desk):
         )
     )
     assert counted == Article.objects.filter(status=Article.Status.PUBLISHED).count()
+
+
+def test_generated_stories_get_their_related_stories(desk):
+    """The generator scores every story's related stories after its bulk load, as the
+    services would."""
+    corpus.generate(articles=30, batch=30)
+    for article in Article.objects.published():
+        assert_scored(article)
+    assert RelatedArticle.objects.filter(article__in=Article.objects.published()).exists()
 
 
 def test_the_same_seed_gives_the_same_archive_whatever_the_batch(desk):

@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from articles.demo import content as demo_content
 from articles.demo.loader import ADMIN_USERNAME
-from articles.models import Article, Author, Byline, Correction, Section
+from articles.models import Article, Author, Byline, Correction, RelatedArticle, Section
 from regions.models import Region
+from tests.articles.services import assert_scored
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,16 @@ def test_load_demo_publishes_the_stories_and_hides_draft_and_scheduled():
     assert Article.objects.filter(headline=draft["headline"], status="draft").exists()
     assert Article.objects.filter(headline=scheduled["headline"]).exists()
     assert not published.filter(headline__in=[draft["headline"], scheduled["headline"]]).exists()
+
+
+def test_load_demo_gives_every_story_its_related_stories():
+    """Each demo story's list is scored among all the demo stories, not only those loaded
+    before it."""
+    _load()
+    stories = Article.objects.exclude(status=Article.Status.WITHDRAWN)
+    for article in stories.filter(pk__in=Article.objects.published().values("pk")):
+        assert_scored(article)
+    assert RelatedArticle.objects.filter(article__in=Article.objects.published()).count() >= 12
 
 
 def test_load_demo_spreads_stories_over_the_three_provinces():

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.site.pagination import CappedPaginator
+from articles.models import Article
+from articles.site.pagination import CappedPaginator, WindowPaginator
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -78,23 +79,47 @@ def test_the_list_search_finds_chinese_words(admin_client):
 # The readers' lists share the paginator.
 
 
-def test_a_deep_page_lists_the_same_stories_as_plain_paging(client, monkeypatch):
+def test_a_page_lists_the_same_stories_as_plain_paging(client):
     """Fetching a page by its ids first gives exactly the stories plain OFFSET paging gives."""
     section = make_section(name="深翻页", slug="shen")
     for hour in range(45):
         make_article(section=section, hours_ago=hour + 1)
+    plain = list(Article.objects.published().filter(section=section).values_list("pk", flat=True))
     url = section.get_absolute_url()
-    plain = [a.pk for a in client.get(url, {"page": 2}).context["articles"]]
+    for number in (1, 2, 3):
+        page = [a.pk for a in client.get(url, {"page": number}).context["articles"]]
+        assert page == plain[(number - 1) * 20 : number * 20]
+
+
+def test_the_admins_deep_page_lists_the_same_stories_as_plain_paging(monkeypatch):
+    """The admin's two-step deep page gives the stories OFFSET paging gives."""
+    for hour in range(45):
+        make_article(hours_ago=hour + 1)
+    stories = Article.objects.order_by("-published_at", "-pk")
+    plain = list(stories[20:40])
     monkeypatch.setattr(CappedPaginator, "deep_from", 1)
-    deep = [a.pk for a in client.get(url, {"page": 2}).context["articles"]]
-    assert len(deep) == 20 and deep == plain
+    assert list(CappedPaginator(stories, 20).page(2).object_list) == plain
 
 
-def test_a_list_past_the_cap_says_more_pages(client, monkeypatch):
-    """Past the cap the list says 页以上 instead of counting every story."""
-    monkeypatch.setattr(CappedPaginator, "cap", 25)
+def test_a_list_past_the_window_says_more_pages(client, monkeypatch):
+    """A reader's list counts only a few pages past the one shown, and says 页以上 past them."""
+    monkeypatch.setattr(WindowPaginator, "pages_ahead", 1)
     section = make_section(name="很多稿件", slug="henduo")
-    for _ in range(30):
+    for _ in range(90):
         make_article(section=section)
-    page = client.get(section.get_absolute_url()).content.decode()
-    assert "共 2 页以上" in page
+    url = section.get_absolute_url()
+    assert "第 1 页，共 2 页以上" in client.get(url).content.decode()
+    assert "第 3 页，共 4 页以上" in client.get(url, {"page": 3}).content.decode()
+    assert "第 4 页，共 5 页</span>" in client.get(url, {"page": 4}).content.decode()
+    assert client.get(url, {"page": 6}).status_code == 404
+
+
+def test_a_readers_list_never_counts(client):
+    """No COUNT at all: the page's ids, read at most eleven pages deep, count the list."""
+    section = make_section(name="不计数", slug="bujishu")
+    make_article(section=section)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(section.get_absolute_url(), {"page": 1})
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert not any("COUNT(" in s for s in sql)
+    assert any("LIMIT 221" in s for s in sql)

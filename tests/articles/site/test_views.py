@@ -186,6 +186,22 @@ def test_related_never_offers_an_unpublished_story(client, story, state):
     assertNotContains(response, HIDDEN_HEADLINE)
 
 
+def test_the_article_page_takes_at_most_four_queries_cold(
+    client, django_assert_max_num_queries, story
+):
+    """With no page or fragment cache, a story with bylines, tags, a region, a theme, a
+    correction and five related stories is read in four queries: the story, what is beside
+    it, its related stories, the navigation."""
+    for hours in range(6):
+        make_article(tags=["商标"], themes=["zhishichanquan"], hours_ago=hours + 1)
+    services.article_add_correction(article=story, kind="update", text="补充了天津的数据。")
+    services.article_related_refresh(story)
+    with django_assert_max_num_queries(4):
+        response = client.get(story.get_absolute_url())
+    assert len(response.context["parts"]["aside"].split("<li>")) == 6  # five related stories
+    assertContains(response, "补充了天津的数据。")
+
+
 # What readers may not see
 
 
@@ -385,10 +401,11 @@ QUERIES = {
     # The list's newest change (Last-Modified), stories, their bylines, the sections, one per
     # section (one here), region strip, nav.
     "home": 7,
-    # Article, bylines, tags, regions, themes, corrections, related candidates (the newest, those
-    # before it) and stories, nav.
-    "detail": 10,
-    # Subject, newest change, count, stories, their bylines, nav.
+    # Article with its section; bylines, tags, regions, themes and corrections in one UNION;
+    # the stored related stories; nav.
+    "detail": 4,
+    # Subject, newest change, the page's ids (which count the list a few pages ahead), its
+    # stories, their bylines, nav.
     "section": 6,
     "tag": 6,
     "author": 6,
