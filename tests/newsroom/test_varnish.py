@@ -628,12 +628,6 @@ def test_a_published_story_is_on_the_cached_pages_at_once(site, chief):
         assert "京津冀协同发展新稿件" in fetch(site, path).body, path
 
 
-@pytest.mark.xfail(
-    reason="a scheduled time passing is acted on only by a request reaching the page cache, "
-    "and Varnish answers them all: needs /healthz (probed every 2 s) to read the clock, or "
-    "s-maxage up to the next scheduled time",
-    strict=False,
-)
 def test_a_scheduled_story_is_on_the_cached_home_page_when_its_time_comes(site, chief):
     """A story scheduled a few seconds ahead is on the home page Varnish keeps within a few
     seconds of its time, with nobody touching the desk meanwhile."""

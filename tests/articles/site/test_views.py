@@ -186,6 +186,7 @@ def test_related_never_offers_an_unpublished_story(client, story, state):
     assertNotContains(response, HIDDEN_HEADLINE)
 
 
+@pytest.mark.cold_queries
 def test_the_article_page_takes_at_most_four_queries_cold(
     client, django_assert_max_num_queries, story
 ):
