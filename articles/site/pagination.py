@@ -45,7 +45,8 @@ class WindowPaginator(CappedPaginator):
     reads 221 ids, not the 10,001 a full capped count would; page 500 no more than the two
     steps did before. Past the window the list says 共 N 页以上.
 
-    `?page=last` (num_pages before page()) still counts up to the cap, as CappedPaginator does.
+    `?page=last` (num_pages before page()) still counts up to the cap, as CappedPaginator does,
+    and no page starts past the cap (page 501 of twenty), as before.
     """
 
     pages_ahead = 10
@@ -55,16 +56,19 @@ class WindowPaginator(CappedPaginator):
             return super().page(number)
         number = self.validate_number_format(number)
         bottom = (number - 1) * self.per_page
+        if bottom >= self.cap:  # past what the capped count would ever let a list reach
+            raise EmptyPage(self.error_messages["no_results"])
         window = self.per_page * (self.pages_ahead + 1)
         ids = list(
             self.object_list.prefetch_related(None).values_list("pk", flat=True)[
                 bottom : bottom + window + 1
             ]
         )
-        self.capped = len(ids) > window
         # What the scan saw: the rows up to the window's end or the list's (no ids past the
-        # first page: the page is past the end, whatever the rest).
-        self.__dict__["count"] = bottom + min(len(ids), window)
+        # first page: the page is past the end, whatever the rest), never past the cap.
+        seen = bottom + min(len(ids), window)
+        self.capped = len(ids) > window or seen > self.cap
+        self.__dict__["count"] = min(seen, self.cap)
         number = self.validate_number(number)
         return self._get_page(self.object_list.filter(pk__in=ids[: self.per_page]), number, self)
 

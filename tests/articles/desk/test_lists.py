@@ -114,6 +114,18 @@ def test_a_list_past_the_window_says_more_pages(client, monkeypatch):
     assert client.get(url, {"page": 6}).status_code == 404
 
 
+def test_no_readers_page_starts_past_the_cap(client, monkeypatch):
+    """As with the capped count, a page past the cap is a 404, however many stories there are."""
+    monkeypatch.setattr(CappedPaginator, "cap", 40)
+    section = make_section(name="封顶", slug="fengding")
+    for _ in range(50):
+        make_article(section=section)
+    url = section.get_absolute_url()
+    assert "第 2 页，共 2 页以上" in client.get(url, {"page": 2}).content.decode()
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(url, {"page": "461170000000000000"}).status_code == 404
+
+
 def test_a_readers_list_never_counts(client):
     """No COUNT at all: the page's ids, read at most eleven pages deep, count the list."""
     section = make_section(name="不计数", slug="bujishu")
